@@ -1,0 +1,42 @@
+/** Rendering of cited values inside explanation sentences, per language. */
+import type { Lang } from '../referential/types.js';
+
+const NONE: Record<Lang, string> = { fr: 'aucun', en: 'none' };
+const BOOL: Record<Lang, [string, string]> = { fr: ['non', 'oui'], en: ['no', 'yes'] };
+
+export function formatValue(value: unknown, lang: Lang): string {
+  if (value === null || value === undefined) return NONE[lang];
+  if (typeof value === 'bigint') return formatNumber(Number(value), lang);
+  if (typeof value === 'number') return formatNumber(value, lang);
+  if (typeof value === 'boolean') return BOOL[lang][value ? 1 : 0];
+  if (typeof value === 'string') return value === '' ? NONE[lang] : value;
+  if (Array.isArray(value)) return value.length === 0 ? NONE[lang] : value.map((v) => formatValue(v, lang)).join(', ');
+  if (value instanceof Map) return formatValue(Object.fromEntries(value), lang);
+  if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (typeof o.name === 'string') return o.name;
+    return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v));
+  }
+  return String(value);
+}
+
+export function formatNumber(n: number, lang: Lang): string {
+  const rounded = Math.round(n * 100) / 100;
+  const text = String(rounded);
+  return lang === 'fr' ? text.replace('.', ',') : text;
+}
+
+export function renderTemplate(template: string, values: Record<string, unknown>, lang: Lang): string {
+  return template.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, (_m, name: string) => formatValue(values[name], lang));
+}
+
+/** CEL returns BigInt for integers and Map for some aggregates; JSON output wants plain values. */
+export function toPlain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toPlain(v)]));
+  if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlain(v)]));
+  }
+  return value;
+}
