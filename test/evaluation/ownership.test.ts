@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   formatPath,
   lookThrough,
+  type OwnershipEntity,
   type OwnershipFacts,
   type OwnershipLink,
   type PartyStake,
@@ -323,6 +324,22 @@ describe('lookThrough, hand-worked cases', () => {
     assert.deepEqual(
       f.parties.map((p) => [p.id, p.capitalPct, p.votingPct]),
       [['U', 15, 10]],
+    );
+    // A duplicated id keeps its first definition; a malformed entry is ignored.
+    const dup = lookThrough({
+      providerId: 'P',
+      entities: [
+        { id: 'P', name: 'Provider', country: 'FR' },
+        { id: 'U', name: 'First', country: 'US' },
+        null as unknown as OwnershipEntity,
+        { id: 'U', name: 'Second', country: 'FR' },
+      ],
+      links: [link('U', 'P', 30)],
+      euCountries: EU,
+    });
+    assert.deepEqual(
+      dup.parties.map((p) => [p.id, p.name, p.eu, p.capitalPct]),
+      [['U', 'First', false, 30]],
     );
     const none = lookThrough({ providerId: 'nobody', entities: [], links: [], euCountries: EU });
     assert.deepEqual(none.parties, []);

@@ -2,7 +2,7 @@
  * Orchestration of the look-through. `probe` is called between phases so the benchmark can sample the
  * heap while the (synchronous) computation runs; production calls pass nothing.
  */
-import type { OwnershipFacts, OwnershipInput, PartyStake, StakePathStep } from '../ownership.js';
+import type { OwnershipFacts, OwnershipInput, PartyStake, StakePath, StakePathStep } from '../ownership.js';
 import { buildForest, computeControl, type Forest } from './control.js';
 import { buildGraph, type Graph } from './graph.js';
 import { PathSearch, pathChannel } from './paths.js';
@@ -34,6 +34,8 @@ const EXPLAIN_ALL_UP_TO = 200;
 const EXPLAINED_STRONGEST = 20;
 const VISIBLE_PCT = 0.005;
 const PATHS_PER_PARTY = 5;
+/** Shared (frozen) by the parties a big graph does not explain: 200k empty arrays would be garbage. */
+const NO_PATHS: StakePath[] = Object.freeze([]) as unknown as StakePath[];
 
 export function runLookThrough(input: OwnershipInput, probe: Probe = () => {}): OwnershipFacts {
   const g = buildGraph(input);
@@ -79,8 +81,8 @@ export function runLookThrough(input: OwnershipInput, probe: Probe = () => {}): 
       capitalPct: percent(cap),
       votingPct: percent(vote),
       controlsProvider: controllers[v] === 1,
-      capitalPaths: [],
-      votingPaths: [],
+      capitalPaths: NO_PATHS,
+      votingPaths: NO_PATHS,
     });
   }
   const keys = Float64Array.from(parties, (p) => Math.max(p.capitalPct, p.votingPct));
@@ -183,6 +185,8 @@ function explain(g: Graph, f: Forest, econ: Economic, parties: PartyStake[], ind
     const p = parties[i]!;
     const v = index[i]!;
     let same = false;
+    p.capitalPaths = [];
+    p.votingPaths = [];
     if (p.capitalPct > 0) {
       const found = search.strongest(capital, voting, v, PATHS_PER_PARTY, step, percent);
       p.capitalPaths = found.paths;

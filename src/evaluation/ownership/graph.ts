@@ -24,7 +24,7 @@ export interface Graph {
   outTo: Int32Array;
   outCap: Float64Array;
   outVote: Float64Array;
-  /** The same links grouped by held entity. */
+  /** The links grouped by held entity. Only the rows of relevant entities are meaningful. */
   inStart: Int32Array;
   inFrom: Int32Array;
   inCap: Float64Array;
@@ -37,18 +37,22 @@ function pct(value: unknown): number {
 }
 
 export function buildGraph(input: OwnershipInput): Graph {
+  // One index per input entity. Inserted backwards so that the first of duplicated ids wins with a
+  // single map operation each; a later duplicate (or an entry without an id) is a node nothing links to.
+  const entities = input.entities ?? [];
+  const n = entities.length;
   const index = new Map<string, number>();
-  const ids: string[] = [];
-  const names: string[] = [];
-  const countries: string[] = [];
-  for (const e of input.entities ?? []) {
-    if (!e || typeof e.id !== 'string' || index.has(e.id)) continue;
-    index.set(e.id, ids.length);
-    ids.push(e.id);
-    names.push(typeof e.name === 'string' ? e.name : e.id);
-    countries.push(typeof e.country === 'string' ? e.country : '');
+  const ids = new Array<string>(n);
+  const names = new Array<string>(n);
+  const countries = new Array<string>(n);
+  for (let i = n - 1; i >= 0; i--) {
+    const e = entities[i];
+    const id = e && typeof e.id === 'string' ? e.id : '';
+    ids[i] = id;
+    names[i] = e && typeof e.name === 'string' ? e.name : id;
+    countries[i] = e && typeof e.country === 'string' ? e.country : '';
+    if (e && typeof e.id === 'string') index.set(id, i);
   }
-  const n = ids.length;
   const eu = new Set<string>();
   for (const c of input.euCountries ?? []) if (typeof c === 'string') eu.add(c.trim().toUpperCase());
   const nonEu = new Uint8Array(n);
@@ -98,16 +102,18 @@ export function buildGraph(input: OwnershipInput): Graph {
   }
 
   // Several links between the same pair (share classes, successive purchases) add up: group by holder,
-  // then merge equal targets within each holder's run.
-  const byHolder = csr(n, lHolder, count, () => true);
+  // then merge equal targets within each holder's run. That grouping is already the out-adjacency.
+  const byHolder = sortBy(n, lHolder, count);
+  const outStart = new Int32Array(n + 1);
   const pHolder = new Int32Array(count);
-  const pHeld = new Int32Array(count);
-  const pCap = new Float64Array(count);
-  const pVote = new Float64Array(count);
+  const outTo = new Int32Array(count);
+  const outCap = new Float64Array(count);
+  const outVote = new Float64Array(count);
   const slot = new Int32Array(n).fill(-1);
   let pairs = 0;
   for (let h = 0; h < n; h++) {
     const first = pairs;
+    outStart[h] = first;
     for (let i = byHolder.start[h]!; i < byHolder.start[h + 1]!; i++) {
       const k = byHolder.order[i]!;
       const d = lHeld[k]!;
@@ -116,16 +122,33 @@ export function buildGraph(input: OwnershipInput): Graph {
         p = pairs++;
         slot[d] = p;
         pHolder[p] = h;
-        pHeld[p] = d;
+        outTo[p] = d;
       }
-      pCap[p] = Math.min(100, pCap[p]! + lCap[k]!);
-      pVote[p] = Math.min(100, pVote[p]! + lVote[k]!);
+      outCap[p]! += lCap[k]!;
+      outVote[p]! += lVote[k]!;
     }
   }
+  outStart[n] = pairs;
+  for (let p = 0; p < pairs; p++) {
+    outCap[p] = Math.min(100, outCap[p]!) / 100;
+    outVote[p] = Math.min(100, outVote[p]!) / 100;
+  }
 
+  // The in-adjacency finds what can reach the provider (or holds a right on it), and is kept as it is:
+  // whoever holds a relevant entity is relevant, and the rows of the others are never read.
+  const byHeld = sortBy(n, outTo, pairs);
+  const inStart = byHeld.start;
+  const inFrom = new Int32Array(pairs);
+  const inCap = new Float64Array(pairs);
+  const inVote = new Float64Array(pairs);
+  for (let i = 0; i < pairs; i++) {
+    const p = byHeld.order[i]!;
+    inFrom[i] = pHolder[p]!;
+    inCap[i] = outCap[p]!;
+    inVote[i] = outVote[p]!;
+  }
   const relevant = new Uint8Array(n);
   if (provider >= 0) {
-    const all = csr(n, pHeld, pairs, () => true);
     const queue = new Int32Array(n);
     let tail = 0;
     const seed = (v: number) => {
@@ -137,13 +160,27 @@ export function buildGraph(input: OwnershipInput): Graph {
     for (const r of rights) seed(r.holder);
     for (let head = 0; head < tail; head++) {
       const v = queue[head]!;
-      for (let k = all.start[v]!; k < all.start[v + 1]!; k++) seed(pHolder[all.order[k]!]!);
+      for (let k = inStart[v]!; k < inStart[v + 1]!; k++) seed(inFrom[k]!);
     }
   }
 
-  const keep = (k: number) => relevant[pHolder[k]!] === 1 && relevant[pHeld[k]!] === 1;
-  const out = csr(n, pHolder, pairs, keep);
-  const inn = csr(n, pHeld, pairs, keep);
+  // Out-adjacency compacted in place to relevant entities: holdings in what cannot reach the provider
+  // carry nothing.
+  let kept = 0;
+  for (let h = 0; h < n; h++) {
+    const from = outStart[h]!;
+    const to = outStart[h + 1]!;
+    outStart[h] = kept;
+    if (!relevant[h]) continue;
+    for (let p = from; p < to; p++) {
+      if (!relevant[outTo[p]!]) continue;
+      outTo[kept] = outTo[p]!;
+      outCap[kept] = outCap[p]!;
+      outVote[kept] = outVote[p]!;
+      kept++;
+    }
+  }
+  outStart[n] = kept;
   return {
     n,
     provider,
@@ -152,50 +189,25 @@ export function buildGraph(input: OwnershipInput): Graph {
     countries,
     nonEu,
     relevant,
-    outStart: out.start,
-    outTo: gather(out.order, pHeld),
-    outCap: fractions(out.order, pCap),
-    outVote: fractions(out.order, pVote),
-    inStart: inn.start,
-    inFrom: gather(inn.order, pHolder),
-    inCap: fractions(inn.order, pCap),
-    inVote: fractions(inn.order, pVote),
+    outStart,
+    outTo: outTo.subarray(0, kept),
+    outCap: outCap.subarray(0, kept),
+    outVote: outVote.subarray(0, kept),
+    inStart,
+    inFrom,
+    inCap,
+    inVote,
     rights,
   };
 }
 
-function gather(order: Int32Array, from: Int32Array): Int32Array {
-  const out = new Int32Array(order.length);
-  for (let i = 0; i < order.length; i++) out[i] = from[order[i]!]!;
-  return out;
-}
-
-function fractions(order: Int32Array, from: Float64Array): Float64Array {
-  const out = new Float64Array(order.length);
-  for (let i = 0; i < order.length; i++) out[i] = from[order[i]!]! / 100;
-  return out;
-}
-
-/** Counting sort of pair indices by `key`; within a bucket pairs keep input order, for determinism. */
-function csr(
-  n: number,
-  key: Int32Array,
-  count: number,
-  keep: (k: number) => boolean,
-): { start: Int32Array; order: Int32Array } {
+/** Counting sort of indices 0..count-1 by `key`; within a bucket the order is kept, for determinism. */
+function sortBy(n: number, key: Int32Array, count: number): { start: Int32Array; order: Int32Array } {
   const start = new Int32Array(n + 1);
-  let kept = 0;
-  for (let k = 0; k < count; k++) {
-    if (!keep(k)) continue;
-    start[key[k]! + 1]!++;
-    kept++;
-  }
+  for (let k = 0; k < count; k++) start[key[k]! + 1]!++;
   for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
   const fill = start.slice(0, n);
-  const order = new Int32Array(kept);
-  for (let k = 0; k < count; k++) {
-    if (!keep(k)) continue;
-    order[fill[key[k]!]!++] = k;
-  }
+  const order = new Int32Array(count);
+  for (let k = 0; k < count; k++) order[fill[key[k]!]!++] = k;
   return { start, order };
 }

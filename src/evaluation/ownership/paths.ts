@@ -56,16 +56,46 @@ function bestOutOfSubtree(g: Graph, f: Forest, coef: Float64Array, best: Float64
   return out;
 }
 
-/** Search state in flat arrays, allocated once per look-through and reused by every search. */
+/**
+ * Search state in flat arrays. They start small and double up to MAX_STATES, and live at module level:
+ * a declaration's graph has a handful of entities and is evaluated often, and allocating (zero-filling)
+ * them per look-through cost more than the search itself. Sharing is safe because a search is
+ * synchronous and never re-entered.
+ */
+class SearchBuffers {
+  capacity = 64;
+  node = new Int32Array(this.capacity);
+  prev = new Int32Array(this.capacity);
+  hops = new Int32Array(this.capacity);
+  flags = new Uint8Array(this.capacity);
+  hop = new Float64Array(this.capacity);
+  value = new Float64Array(this.capacity);
+  priority = new Float64Array(this.capacity);
+  heap = new Int32Array(this.capacity);
+
+  grow(): void {
+    const size = Math.min(MAX_STATES, this.capacity * 2);
+    const widen = <T extends Int32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old);
+      return next;
+    };
+    this.node = widen(this.node, (n) => new Int32Array(n));
+    this.prev = widen(this.prev, (n) => new Int32Array(n));
+    this.hops = widen(this.hops, (n) => new Int32Array(n));
+    this.flags = widen(this.flags, (n) => new Uint8Array(n));
+    this.hop = widen(this.hop, (n) => new Float64Array(n));
+    this.value = widen(this.value, (n) => new Float64Array(n));
+    this.priority = widen(this.priority, (n) => new Float64Array(n));
+    this.heap = widen(this.heap, (n) => new Int32Array(n));
+    this.capacity = size;
+  }
+}
+
+const shared = new SearchBuffers();
+
 export class PathSearch {
-  private readonly node = new Int32Array(MAX_STATES);
-  private readonly prev = new Int32Array(MAX_STATES);
-  private readonly hops = new Int32Array(MAX_STATES);
-  private readonly flags = new Uint8Array(MAX_STATES);
-  private readonly hop = new Float64Array(MAX_STATES);
-  private readonly value = new Float64Array(MAX_STATES);
-  private readonly priority = new Float64Array(MAX_STATES);
-  private readonly heap = new Int32Array(MAX_STATES);
+  private readonly b = shared;
   private states = 0;
   private size = 0;
 
@@ -86,7 +116,8 @@ export class PathSearch {
     step: StepFactory,
     percent: Percent,
   ): { paths: StakePath[]; same: boolean } {
-    const { g, f, node, hops, flags, value } = this;
+    // Buffers are read through `this.b` each time: a push may grow (replace) them.
+    const { g, f } = this;
     const { provider, outStart, outTo } = g;
     const { coef, best, bestOut } = ch;
     const lo = f.tin[party]!;
@@ -98,14 +129,14 @@ export class PathSearch {
     this.push(party, -1, 0, INSIDE, 1, bestOut[party]!);
     for (let pops = 0; this.size > 0 && pops < MAX_POPS && found.length < limit; pops++) {
       const s = this.pop();
-      const x = node[s]!;
+      const x = this.b.node[s]!;
       if (x === provider) {
         found.push(this.rebuild(s, step, percent));
         continue;
       }
-      if (hops[s]! >= MAX_HOPS) continue;
-      const val = value[s]!;
-      if (flags[s]! & INSIDE) {
+      if (this.b.hops[s]! >= MAX_HOPS) continue;
+      const val = this.b.value[s]!;
+      if (this.b.flags[s]! & INSIDE) {
         for (let k = f.childStart[x]!; k < f.childStart[x + 1]!; k++) {
           const c = f.children[k]!;
           // The provider is the destination, never a step inside a group.
@@ -127,7 +158,7 @@ export class PathSearch {
         const t = f.tin[w]!;
         const inGroup = t >= lo && t < hi;
         // Chains that cannot reach the provider within the hop limit are not worth a state.
-        const feasible = hops[s]! + 1 + ch.hops[w]! <= MAX_HOPS;
+        const feasible = this.b.hops[s]! + 1 + ch.hops[w]! <= MAX_HOPS;
         if (!inGroup && feasible && !this.onPath(s, w)) this.push(w, s, c, 0, val * c, best[w]!);
       }
     }
@@ -137,15 +168,16 @@ export class PathSearch {
   private push(v: number, from: number, pct: number, flags: number, val: number, bound: number): void {
     const p = val * bound;
     if (!(p > 1e-15) || this.states >= MAX_STATES) return;
+    if (this.states >= this.b.capacity) this.b.grow();
     const id = this.states++;
-    this.node[id] = v;
-    this.prev[id] = from;
-    this.hop[id] = pct;
-    this.flags[id] = flags;
-    this.value[id] = val;
-    this.hops[id] = from === -1 ? 0 : this.hops[from]! + 1;
-    this.priority[id] = p;
-    const heap = this.heap;
+    this.b.node[id] = v;
+    this.b.prev[id] = from;
+    this.b.hop[id] = pct;
+    this.b.flags[id] = flags;
+    this.b.value[id] = val;
+    this.b.hops[id] = from === -1 ? 0 : this.b.hops[from]! + 1;
+    this.b.priority[id] = p;
+    const heap = this.b.heap;
     let i = this.size++;
     while (i > 0) {
       const up = (i - 1) >> 1;
@@ -157,7 +189,7 @@ export class PathSearch {
   }
 
   private pop(): number {
-    const heap = this.heap;
+    const heap = this.b.heap;
     const top = heap[0]!;
     const last = heap[--this.size]!;
     let i = 0;
@@ -176,13 +208,13 @@ export class PathSearch {
 
   /** Higher priority first; ties by creation order, so results never depend on heap internals. */
   private better(x: number, y: number): boolean {
-    const px = this.priority[x]!;
-    const py = this.priority[y]!;
+    const px = this.b.priority[x]!;
+    const py = this.b.priority[y]!;
     return px > py || (px === py && x < y);
   }
 
   private onPath(s: number, v: number): boolean {
-    for (let x = s; x !== -1; x = this.prev[x]!) if (this.node[x] === v) return true;
+    for (let x = s; x !== -1; x = this.b.prev[x]!) if (this.b.node[x] === v) return true;
     return false;
   }
 
@@ -195,11 +227,11 @@ export class PathSearch {
   private rebuild(s: number, step: StepFactory, percent: Percent): StakePath {
     const steps: StakePathStep[] = [];
     let next = 0;
-    for (let x = s; x !== -1; x = this.prev[x]!) {
-      steps.push(step(this.node[x]!, next, (this.flags[x]! & CONTROLLED) !== 0));
-      next = this.hop[x]!;
+    for (let x = s; x !== -1; x = this.b.prev[x]!) {
+      steps.push(step(this.b.node[x]!, next, (this.b.flags[x]! & CONTROLLED) !== 0));
+      next = this.b.hop[x]!;
     }
     steps.reverse();
-    return { steps, effectivePct: percent(this.value[s]!) };
+    return { steps, effectivePct: percent(this.b.value[s]!) };
   }
 }
