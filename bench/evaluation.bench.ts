@@ -11,7 +11,7 @@ import { validateDeclaration } from '../src/declaration/validate.js';
 import { evaluate } from '../src/evaluation/evaluate.js';
 import { loadReferential } from '../src/referential/load.js';
 import type { Lang } from '../src/referential/types.js';
-import { type BenchContext, percentile } from './harness.js';
+import { type BenchContext, percentile, seededRandom } from './harness.js';
 
 const DATE = '2026-11-29';
 const WARMUP = 500;
@@ -64,7 +64,7 @@ export default async function (ctx: BenchContext): Promise<void> {
 
   // ---------------------------------------------------------------- bulk
   const count = ctx.quick ? BULK_QUICK : BULK;
-  const rand = mulberry32(0x5ec0c10d);
+  const rand = seededRandom(0x5ec0c10d);
   const inputs: unknown[] = [];
   for (let i = 0; i < count; i++) inputs.push(generateDeclaration(rand, i));
   const levels: Record<string, number> = {};
@@ -251,18 +251,6 @@ const REGIONS = [
   { code: 'gb-lon-1', country: 'GB' },
   { code: 'us-east-2', country: 'US' },
 ];
-
-/** Small, fast, seeded PRNG (mulberry32): the same 10,000 declarations on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generateDeclaration(rand: () => number, index: number): Declaration {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;

@@ -27,7 +27,10 @@ export interface BenchContext {
 
 export type Bench = (ctx: BenchContext) => Promise<void>;
 
-export function createContext(quick: boolean, out: (line: string) => void = (l) => process.stdout.write(l + '\n')) {
+export function createContext(
+  quick: boolean,
+  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+) {
   const tty = process.stderr.isTTY === true;
   let lastDraw = 0;
   const figures: Figure[] = [];
@@ -80,4 +83,16 @@ export async function rate(fn: () => unknown | Promise<unknown>, ms = 1000): Pro
     elapsed = performance.now() - start;
   }
   return (count / elapsed) * 1000;
+}
+
+/** mulberry32: a tiny seeded PRNG, uniform in [0, 1), so generated data is the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

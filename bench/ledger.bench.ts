@@ -12,19 +12,7 @@ import { CoMETRE } from '@transmute/rfc9162';
 import { isPowerOfTwo } from '../src/ledger/bits.js';
 import { MemoryTree } from '../src/ledger/memory.js';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/verify.js';
-import { type BenchContext, percentile } from './harness.js';
-
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { type BenchContext, percentile, seededRandom } from './harness.js';
 
 function randomLeaves(n: number): Uint8Array[] {
   const buf = randomBytes(32 * n);
@@ -71,7 +59,7 @@ export default async function ledgerBench(ctx: BenchContext): Promise<void> {
 
   // Inclusion proofs at the current size, random leaves.
   {
-    const rand = prng(1);
+    const rand = seededRandom(1);
     for (let i = 0; i < 500; i++) tree.inclusionProof(Math.floor(rand() * size)); // warm-up
     const times: number[] = [];
     for (let i = 0; i < samples; i++) {
@@ -95,7 +83,7 @@ export default async function ledgerBench(ctx: BenchContext): Promise<void> {
 
   // Consistency proofs between random past and later sizes.
   {
-    const rand = prng(2);
+    const rand = seededRandom(2);
     const times: number[] = [];
     for (let i = 0; i < samples + 500; i++) {
       const size2 = 1 + Math.floor(rand() * size);
@@ -132,7 +120,7 @@ async function speedups(ctx: BenchContext, leaves: Uint8Array[]): Promise<void> 
   const tree = MemoryTree.from(leaves);
   const theirRuns = ctx.quick ? 1 : 3; // about 5 s each
   const ourRuns = ctx.quick ? 20_000 : 100_000;
-  const rand = prng(3);
+  const rand = seededRandom(3);
 
   const ours = (fn: (i: number) => unknown): number => {
     for (let i = 0; i < 1000; i++) fn(i);

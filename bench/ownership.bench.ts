@@ -15,24 +15,12 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { runLookThrough } from '../src/evaluation/ownership/engine.js';
 import type { OwnershipEntity, OwnershipInput, OwnershipLink } from '../src/evaluation/ownership.js';
-import type { BenchContext } from './harness.js';
+import { type BenchContext, seededRandom } from './harness.js';
 
 const EU = ['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IT'];
 const EU_MORE = ['LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK'];
 const NON_EU = ['US', 'GB', 'CH', 'CN', 'JP', 'CA', 'SG'];
 const MIB = 1024 * 1024;
-
-/** mulberry32: tiny, fast and good enough to make the graph reproducible from a seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateGraph(
   organisations: number,
@@ -40,7 +28,7 @@ export function generateGraph(
   seed: number,
   progress: (done: number) => void = () => {},
 ): OwnershipInput {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const int = (n: number) => Math.floor(rand() * n);
   const euCountries = [...EU, ...EU_MORE];
 

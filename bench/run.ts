@@ -21,7 +21,9 @@ for (const file of files) {
   const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: Bench };
   await mod.default(ctx);
 }
-const failed = figures.filter((f) => f.target !== undefined && (f.goal === 'min' ? f.value < f.target : f.value > f.target));
+const failed = figures.filter(
+  (f) => f.target !== undefined && (f.goal === 'min' ? f.value < f.target : f.value > f.target),
+);
 if (process.stderr.isTTY) {
   process.stderr.write(`${figures.length} figures, ${failed.length} beyond target\n`);
 }

@@ -11,7 +11,8 @@ export interface Style {
 }
 
 export function style(enabled: boolean): Style {
-  const wrap = (open: number, close: number) => (s: string) => (enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  const wrap = (open: number, close: number) => (s: string) =>
+    enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s;
   return {
     green: wrap(32, 39),
     red: wrap(31, 39),
@@ -56,7 +57,9 @@ export function progressBar(label: string, total: number) {
       last = now;
       const width = 28;
       const filled = Math.round((done / total) * width);
-      process.stderr.write(`\r\x1b[2K${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`);
+      process.stderr.write(
+        `\r\x1b[2K${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`,
+      );
     },
     done() {
       if (enabled) process.stderr.write('\r\x1b[2K');

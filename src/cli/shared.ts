@@ -7,13 +7,18 @@ import { CliError, EXIT } from './errors.js';
 
 export function parseLang(value: string | undefined): Lang {
   if (value === undefined || value === 'fr' || value === 'en') return value ?? 'fr';
-  throw new CliError(`unsupported language "${value}"`, EXIT.badInput, [{ path: '--lang', message: 'fr or en' }]);
+  throw new CliError(`unsupported language "${value}"`, EXIT.badInput, [
+    { path: '--lang', message: 'fr or en' },
+  ]);
 }
 
 /** `cloud-de-confiance`, `cloud-de-confiance@1.0.0`, or a path to a referential file. */
 export function resolveReferential(spec: string | undefined): CompiledReferential {
   try {
-    if (spec && (spec.endsWith('.yaml') || spec.endsWith('.yml') || spec.endsWith('.json') || existsSync(spec))) {
+    if (
+      spec &&
+      (spec.endsWith('.yaml') || spec.endsWith('.yml') || spec.endsWith('.json') || existsSync(spec))
+    ) {
       return loadReferentialFile(spec);
     }
     const [id, version] = (spec ?? '').split('@');

@@ -1,7 +1,15 @@
 /** Types of declaration format v1; the JSON Schema in schemas/declaration.v1.schema.json is the contract. */
 export type CountryCode = string;
 export type ServiceModel = 'IaaS' | 'CaaS' | 'PaaS' | 'SaaS';
-export type CertificationStatus = 'J0' | 'J1' | 'J2' | 'J3' | 'qualified' | 'certified' | 'withdrawn' | 'expired';
+export type CertificationStatus =
+  | 'J0'
+  | 'J1'
+  | 'J2'
+  | 'J3'
+  | 'qualified'
+  | 'certified'
+  | 'withdrawn'
+  | 'expired';
 
 export interface Declaration {
   $schema?: string;

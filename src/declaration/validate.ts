@@ -2,8 +2,16 @@
  * Validation of a declaration: the JSON Schema first (shape, types, ranges), then the facts a schema cannot
  * express — real country codes, ids that exist, holdings that add up, region codes that match.
  */
-import { formatPath, type Issue, type ParsedSource, parseJsonSource, pathToSegments, SourceError } from '../util/source.js';
+
 import { ajvIssues, compileSchema, readSchema } from '../util/schema.js';
+import {
+  formatPath,
+  type Issue,
+  type ParsedSource,
+  parseJsonSource,
+  pathToSegments,
+  SourceError,
+} from '../util/source.js';
 import { isCountryCode } from './countries.js';
 import type { Declaration } from './types.js';
 
@@ -45,12 +53,16 @@ export function parseDeclaration(text: string): DeclarationResult {
 
 function semanticIssues(d: Declaration): Issue[] {
   const issues: Issue[] = [];
-  const add = (segments: (string | number)[], message: string) => issues.push({ path: formatPath(segments), message });
+  const add = (segments: (string | number)[], message: string) =>
+    issues.push({ path: formatPath(segments), message });
   const country = (segments: (string | number)[], code: string | undefined) => {
     if (code !== undefined && !isCountryCode(code)) add(segments, `unknown country code "${code}"`);
   };
-  const countries = (segments: (string | number)[], codes: string[] | undefined) =>
-    codes?.forEach((c, i) => country([...segments, i], c));
+  const countries = (segments: (string | number)[], codes: string[] | undefined) => {
+    codes?.forEach((c, i) => {
+      country([...segments, i], c);
+    });
+  };
 
   const p = d.provider;
   for (const field of ['registeredOffice', 'centralAdministration', 'principalEstablishment'] as const) {
@@ -71,12 +83,16 @@ function semanticIssues(d: Declaration): Issue[] {
   d.ownership?.forEach((h, i) => {
     for (const end of ['holder', 'held'] as const) {
       if (!ids.has(h[end])) {
-        add(['ownership', i, end], `"${h[end]}" is neither the provider nor an organisation declared in organisations[]`);
+        add(
+          ['ownership', i, end],
+          `"${h[end]}" is neither the provider nor an organisation declared in organisations[]`,
+        );
       }
     }
     if (h.holder === h.held) add(['ownership', i, 'held'], 'an entity cannot hold itself');
     const pair = `${h.holder}\u0000${h.held}`;
-    if (pairs.has(pair)) add(['ownership', i], `"${h.holder}" → "${h.held}" is declared twice; merge the two holdings`);
+    if (pairs.has(pair))
+      add(['ownership', i], `"${h.holder}" → "${h.held}" is declared twice; merge the two holdings`);
     pairs.add(pair);
     capital.set(h.held, (capital.get(h.held) ?? 0) + h.capitalPct);
     voting.set(h.held, (voting.get(h.held) ?? 0) + (h.votingPct ?? h.capitalPct));
@@ -105,15 +121,17 @@ function semanticIssues(d: Declaration): Issue[] {
   for (const field of ['adminCountries', 'supportCountries', 'socCountries'] as const) {
     countries(['offer', 'operations', field], o.operations?.[field]);
   }
-  o.thirdParties?.forEach((t, i) => country(['offer', 'thirdParties', i, 'country'], t.country));
+  o.thirdParties?.forEach((t, i) => {
+    country(['offer', 'thirdParties', i, 'country'], t.country);
+  });
   country(['offer', 'contract', 'governingLaw'], o.contract?.governingLaw);
-  o.certifications?.forEach((c, i) =>
+  o.certifications?.forEach((c, i) => {
     c.regions?.forEach((code, j) => {
       if (!regionCodes.has(code)) {
         add(['offer', 'certifications', i, 'regions', j], `"${code}" is not one of the offer's regions`);
       }
-    }),
-  );
+    });
+  });
   o.runsOn?.forEach((id, i) => {
     if (id === o.id) add(['offer', 'runsOn', i], 'an offer cannot run on itself');
   });

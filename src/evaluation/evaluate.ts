@@ -93,7 +93,11 @@ export function evaluate(
       provider: { id: declaration.provider.id, name: declaration.provider.name },
       offer: { id: declaration.offer.id, name: declaration.offer.name },
     },
-    context: { date: context.date, lang: context.lang, ...(context.dataClass ? { dataClass: context.dataClass } : {}) },
+    context: {
+      date: context.date,
+      lang: context.lang,
+      ...(context.dataClass ? { dataClass: context.dataClass } : {}),
+    },
     level: attained,
     levelSubjectToReview: reviewable,
     levels,
@@ -112,7 +116,10 @@ function evaluateCriterion(
   const lang = context.lang;
   const base = { id: def.id, title: def.title[lang], category: def.category, levels: def.levels };
   const done = (status: CriterionStatus, text: I18n | undefined, extra: Partial<CriterionResult> = {}) => {
-    const values = status === 'missing-data' || status === 'not-applicable' || !text ? {} : citeValues(c, text[lang], scope);
+    const values =
+      status === 'missing-data' || status === 'not-applicable' || !text
+        ? {}
+        : citeValues(c, text[lang], scope);
     return {
       ...base,
       status,
@@ -125,7 +132,8 @@ function evaluateCriterion(
   if (def.dataClasses && !def.dataClasses.includes(context.dataClass ?? '')) {
     return done('not-applicable', def.explain['not-applicable']);
   }
-  if (c.appliesWhen && c.appliesWhen(scope) !== true) return done('not-applicable', def.explain['not-applicable']);
+  if (c.appliesWhen && c.appliesWhen(scope) !== true)
+    return done('not-applicable', def.explain['not-applicable']);
 
   const missing = c.requires.filter((path) => !hasPath(declaration, path)).map((p) => p.join('.'));
   if (missing.length > 0) return done('missing-data', missingText(missing), { missing });
@@ -149,9 +157,16 @@ function evaluateCriterion(
 // Only the values the chosen sentence quotes are computed: most cited expressions serve the other outcome.
 const quotedNames = new Map<string, Set<string>>();
 
-function citeValues(c: CompiledCriterion, template: string, scope: Record<string, unknown>): Record<string, unknown> {
+function citeValues(
+  c: CompiledCriterion,
+  template: string,
+  scope: Record<string, unknown>,
+): Record<string, unknown> {
   let names = quotedNames.get(template);
-  if (!names) quotedNames.set(template, (names = new Set(placeholders(template))));
+  if (!names) {
+    names = new Set(placeholders(template));
+    quotedNames.set(template, names);
+  }
   const values: Record<string, unknown> = {};
   for (const [name, fn] of c.cite) {
     if (!names.has(name)) continue;
@@ -193,7 +208,8 @@ export function computeLevels(order: string[], criteria: CriterionResult[]): Lev
       if (c.status === 'fail' || c.status === 'missing-data') blocking = addOnce(blocking, c.id);
       else if (c.status === 'manual-review') review = addOnce(review, c.id);
     }
-    const status: LevelStatus = blocking.length > 0 ? 'not-attained' : review.length > 0 ? 'subject-to-review' : 'attained';
+    const status: LevelStatus =
+      blocking.length > 0 ? 'not-attained' : review.length > 0 ? 'subject-to-review' : 'attained';
     results.push({ id: level, status, blocking: [...blocking], review: [...review] });
   }
   return results;

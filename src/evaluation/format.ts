@@ -10,7 +10,8 @@ export function formatValue(value: unknown, lang: Lang): string {
   if (typeof value === 'number') return formatNumber(value, lang);
   if (typeof value === 'boolean') return BOOL[lang][value ? 1 : 0];
   if (typeof value === 'string') return value === '' ? NONE[lang] : value;
-  if (Array.isArray(value)) return value.length === 0 ? NONE[lang] : value.map((v) => formatValue(v, lang)).join(', ');
+  if (Array.isArray(value))
+    return value.length === 0 ? NONE[lang] : value.map((v) => formatValue(v, lang)).join(', ');
   if (value instanceof Map) return formatValue(Object.fromEntries(value), lang);
   if (typeof value === 'object') {
     const o = value as Record<string, unknown>;
@@ -27,7 +28,9 @@ export function formatNumber(n: number, lang: Lang): string {
 }
 
 export function renderTemplate(template: string, values: Record<string, unknown>, lang: Lang): string {
-  return template.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, (_m, name: string) => formatValue(values[name], lang));
+  return template.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, (_m, name: string) =>
+    formatValue(values[name], lang),
+  );
 }
 
 /** CEL returns BigInt for integers and Map for some aggregates; JSON output wants plain values. */

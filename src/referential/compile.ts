@@ -9,7 +9,16 @@ import { formatPath } from '../util/source.js';
 import type { CriterionDefinition, I18n, ReferentialDocument } from './types.js';
 
 /** Variables a rule may read. `facts` are derived by the evaluation, `ctx` carries the evaluation context. */
-export const RULE_VARIABLES = ['provider', 'offer', 'organisations', 'ownership', 'facts', 'params', 'defs', 'ctx'] as const;
+export const RULE_VARIABLES = [
+  'provider',
+  'offer',
+  'organisations',
+  'ownership',
+  'facts',
+  'params',
+  'defs',
+  'ctx',
+] as const;
 
 export type CompiledExpression = ((context: Record<string, unknown>) => unknown) & { source: string };
 
@@ -61,14 +70,18 @@ export function compileReferential(doc: ReferentialDocument): CompiledReferentia
       }
       return Object.assign((context: Record<string, unknown>) => fn(context), { source });
     } catch (err) {
-      issues.push({ path: formatPath(path), message: `CEL: ${firstLine(err instanceof Error ? err.message : String(err))}` });
+      issues.push({
+        path: formatPath(path),
+        message: `CEL: ${firstLine(err instanceof Error ? err.message : String(err))}`,
+      });
       return undefined;
     }
   };
 
   const levelOrder = doc.levels.map((l) => l.id);
   const levelIds = new Set(levelOrder);
-  if (levelIds.size !== levelOrder.length) issues.push({ path: '$.levels', message: 'level ids must be unique' });
+  if (levelIds.size !== levelOrder.length)
+    issues.push({ path: '$.levels', message: 'level ids must be unique' });
   const categoryIds = new Set(doc.categories.map((c) => c.id));
 
   const definitions: Array<[string, CompiledExpression]> = [];
@@ -81,16 +94,20 @@ export function compileReferential(doc: ReferentialDocument): CompiledReferentia
   const criteria: CompiledCriterion[] = [];
   doc.criteria.forEach((c, i) => {
     const at = (...rest: (string | number)[]) => ['criteria', i, ...rest];
-    if (seen.has(c.id)) issues.push({ path: formatPath(at('id')), message: `duplicate criterion id "${c.id}"` });
+    if (seen.has(c.id))
+      issues.push({ path: formatPath(at('id')), message: `duplicate criterion id "${c.id}"` });
     seen.add(c.id);
     if (!categoryIds.has(c.category)) {
       issues.push({ path: formatPath(at('category')), message: `unknown category "${c.category}"` });
     }
     c.levels.forEach((level, j) => {
-      if (!levelIds.has(level)) issues.push({ path: formatPath(at('levels', j)), message: `unknown level "${level}"` });
+      if (!levelIds.has(level))
+        issues.push({ path: formatPath(at('levels', j)), message: `unknown level "${level}"` });
     });
     const pass = compile(c.rule.pass, at('rule', 'pass'));
-    const appliesWhen = c.rule.appliesWhen ? compile(c.rule.appliesWhen, at('rule', 'appliesWhen')) : undefined;
+    const appliesWhen = c.rule.appliesWhen
+      ? compile(c.rule.appliesWhen, at('rule', 'appliesWhen'))
+      : undefined;
     const review = c.rule.review ? compile(c.rule.review, at('rule', 'review')) : undefined;
     const cite: Array<[string, CompiledExpression]> = [];
     for (const [name, source] of Object.entries(c.rule.cite ?? {})) {
@@ -98,10 +115,16 @@ export function compileReferential(doc: ReferentialDocument): CompiledReferentia
       if (fn) cite.push([name, fn]);
     }
     if (c.rule.review && !c.explain['manual-review']) {
-      issues.push({ path: formatPath(at('explain')), message: 'a rule with `review` needs an explain.manual-review text' });
+      issues.push({
+        path: formatPath(at('explain')),
+        message: 'a rule with `review` needs an explain.manual-review text',
+      });
     }
     if ((c.rule.appliesWhen || c.dataClasses) && !c.explain['not-applicable']) {
-      issues.push({ path: formatPath(at('explain')), message: 'a conditional rule needs an explain.not-applicable text' });
+      issues.push({
+        path: formatPath(at('explain')),
+        message: 'a conditional rule needs an explain.not-applicable text',
+      });
     }
     const citeNames = new Set(Object.keys(c.rule.cite ?? {}));
     for (const [status, text] of Object.entries(c.explain) as Array<[string, I18n]>) {
@@ -129,7 +152,8 @@ export function compileReferential(doc: ReferentialDocument): CompiledReferentia
     }
   });
 
-  if (issues.length > 0) throw new ReferentialError(`referential ${doc.id}@${doc.version} is invalid`, issues);
+  if (issues.length > 0)
+    throw new ReferentialError(`referential ${doc.id}@${doc.version} is invalid`, issues);
   const params = Object.fromEntries(Object.entries(doc.parameters).map(([k, v]) => [k, v.value]));
   return { document: doc, params, definitions, criteria, levelOrder };
 }

@@ -75,7 +75,11 @@ export function compareVersions(a: string, b: string): number {
 const cache = new Map<string, CompiledReferential>();
 
 /** The latest (or a given) version of a referential, compiled once per process. */
-export function loadReferential(id = DEFAULT_REFERENTIAL_ID, version?: string, dir = DEFAULT_REFERENTIAL_DIR) {
+export function loadReferential(
+  id = DEFAULT_REFERENTIAL_ID,
+  version?: string,
+  dir = DEFAULT_REFERENTIAL_DIR,
+) {
   const candidates = listReferentials(dir).filter((r) => r.id === id);
   const ref = version ? candidates.find((r) => r.version === version) : candidates.at(-1);
   if (!ref) {

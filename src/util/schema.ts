@@ -69,7 +69,8 @@ export function ajvIssues(errors: ErrorObject[] | null | undefined): Issue[] {
 
 function patternMessage(e: ErrorObject): string {
   const pattern = (e.params as { pattern: string }).pattern;
-  if (pattern === '^[A-Z]{2}$') return 'must be an ISO 3166-1 alpha-2 country code (two capital letters, e.g. FR)';
+  if (pattern === '^[A-Z]{2}$')
+    return 'must be an ISO 3166-1 alpha-2 country code (two capital letters, e.g. FR)';
   if (pattern.startsWith('^\\d{4}')) return 'must be a date written YYYY-MM-DD';
   return `must match ${pattern}`;
 }

@@ -68,7 +68,11 @@ export function parseJsonSource(text: string, maxBytes = DEFAULT_MAX_BYTES): Par
     const message = err instanceof Error ? err.message : String(err);
     const pos = jsonErrorPosition(text, message);
     throw new SourceError('malformed JSON', [
-      { path: '$', message: cleanJsonMessage(message), ...(pos ? { line: pos.line, column: pos.column } : {}) },
+      {
+        path: '$',
+        message: cleanJsonMessage(message),
+        ...(pos ? { line: pos.line, column: pos.column } : {}),
+      },
     ]);
   }
   return { value, locate: lazyLocator(text) };
@@ -94,13 +98,17 @@ export function parseYamlSource(text: string, maxBytes = DEFAULT_MAX_BYTES): Par
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new SourceError('YAML refused', [{ path: '$', message: err instanceof Error ? err.message : String(err) }]);
+    throw new SourceError('YAML refused', [
+      { path: '$', message: err instanceof Error ? err.message : String(err) },
+    ]);
   }
   return {
     value,
     locate: (segments) => {
       for (let n = segments.length; n >= 0; n--) {
-        const node = doc.getIn(segments.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+        const node = doc.getIn(segments.slice(0, n), true) as
+          | { range?: [number, number, number] }
+          | undefined;
         if (node && typeof node === 'object' && node.range) {
           const p = lineCounter.linePos(node.range[0]);
           return { line: p.line, column: p.col };
@@ -144,7 +152,11 @@ function cleanJsonMessage(message: string): string {
 }
 
 /** Attaches line/column to issues that only carry a path. */
-export function locateIssues(issues: Issue[], source: ParsedSource, toSegments: (path: string) => PathSegment[]) {
+export function locateIssues(
+  issues: Issue[],
+  source: ParsedSource,
+  toSegments: (path: string) => PathSegment[],
+) {
   return issues.map((issue) => {
     if (issue.line !== undefined) return issue;
     const pos = source.locate(toSegments(issue.path));

@@ -86,7 +86,10 @@ describe('confiance evaluate on bad input', () => {
     const file = withChange('dangling.json', (d) => {
       d.ownership.push({ holder: 'ghost-fund', held: 'outscale', capitalPct: 1 });
     });
-    expectBadInput(file, /\$\.ownership\[3\]\.holder.*"ghost-fund" is neither the provider nor an organisation/);
+    expectBadInput(
+      file,
+      /\$\.ownership\[3\]\.holder.*"ghost-fund" is neither the provider nor an organisation/,
+    );
   });
 
   it('refuses misspelt properties', () => {
@@ -100,7 +103,10 @@ describe('confiance evaluate on bad input', () => {
     const file = withChange('cert-region.json', (d) => {
       d.offer.certifications[0].regions = ['eu-west-2'];
     });
-    expectBadInput(file, /\$\.offer\.certifications\[0\]\.regions\[0\].*"eu-west-2" is not one of the offer's regions/);
+    expectBadInput(
+      file,
+      /\$\.offer\.certifications\[0\]\.regions\[0\].*"eu-west-2" is not one of the offer's regions/,
+    );
   });
 
   it('reports a missing file', () => {

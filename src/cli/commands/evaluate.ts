@@ -28,7 +28,10 @@ export function register(program: Command): void {
     .option('--json', 'print the full result as JSON')
     .option('--data-class <class>', 'data class switching sector overlays on (e.g. health)')
     .option('--date <YYYY-MM-DD>', 'evaluate as of this day (default: today)')
-    .option('--referential <id[@version]|file>', 'referential to use (default: the latest cloud-de-confiance)')
+    .option(
+      '--referential <id[@version]|file>',
+      'referential to use (default: the latest cloud-de-confiance)',
+    )
     .action((paths: string[], options: EvaluateOptions) => runEvaluate(paths, options));
 }
 
@@ -87,7 +90,9 @@ function evaluateFile(
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return { issues: [{ path: '$', message: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? err}` }] };
+    return {
+      issues: [{ path: '$', message: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? err}` }],
+    };
   }
   const parsed = parseDeclaration(text);
   if (!parsed.ok) return { issues: parsed.issues };
@@ -98,7 +103,10 @@ function invalidDeclaration(file: string, issues: Issue[]): CliError {
   return new CliError(
     `${file}: invalid declaration (${issues.length} problem${issues.length > 1 ? 's' : ''})`,
     EXIT.badInput,
-    issues.map((i) => ({ path: i.line ? `${i.path} (line ${i.line}, column ${i.column})` : i.path, message: i.message })),
+    issues.map((i) => ({
+      path: i.line ? `${i.path} (line ${i.line}, column ${i.column})` : i.path,
+      message: i.message,
+    })),
   );
 }
 
@@ -182,12 +190,19 @@ export function renderResult(result: EvaluationResult, lang: Lang): string {
   }
   if (result.target) {
     const label = STATUS_LABELS[result.target.status]![lang];
-    out.push(lang === 'fr' ? `Niveau visé ${result.target.level} : ${label}` : `Target ${result.target.level}: ${label}`);
+    out.push(
+      lang === 'fr'
+        ? `Niveau visé ${result.target.level} : ${label}`
+        : `Target ${result.target.level}: ${label}`,
+    );
   }
   return out.join('\n') + '\n';
 }
 
-function renderSummary(outcomes: Array<{ file: string; result?: EvaluationResult; issues?: Issue[] }>, lang: Lang) {
+function renderSummary(
+  outcomes: Array<{ file: string; result?: EvaluationResult; issues?: Issue[] }>,
+  lang: Lang,
+) {
   const s = style(colourEnabled(process.stdout));
   const rows = outcomes.map((o) => {
     const file = relative(process.cwd(), o.file) || o.file;
@@ -197,7 +212,8 @@ function renderSummary(outcomes: Array<{ file: string; result?: EvaluationResult
     }
     const r = o.result!;
     const level = r.level ?? (lang === 'fr' ? 'aucun' : 'none');
-    const review = r.levelSubjectToReview && r.levelSubjectToReview !== r.level ? ` → ${r.levelSubjectToReview} ?` : '';
+    const review =
+      r.levelSubjectToReview && r.levelSubjectToReview !== r.level ? ` → ${r.levelSubjectToReview} ?` : '';
     return `${s.green('✔')} ${file}  ${s.bold(level)}${s.yellow(review)}  ${s.dim(r.subject.offer.name)}`;
   });
   const evaluated = outcomes.filter((o) => o.result).length;

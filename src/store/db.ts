@@ -1,0 +1,123 @@
+/**
+ * Opening the database: SQLite (better-sqlite3, WAL) by default under ./data/, PostgreSQL when a
+ * `postgres://` URL is given. Migrations run on open, so a new deployment needs no extra step.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+} from 'kysely';
+import pg from 'pg';
+import { type Dialect, migrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
+
+// PostgreSQL returns BIGINT as strings to protect values beyond 2^53; our BIGINTs are log indexes and ids
+// that stay far below, so numbers are what the code expects on both engines.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** `postgres://…` for PostgreSQL; otherwise a SQLite file path, or `:memory:`. */
+  url: string;
+  /** Largest number of pooled PostgreSQL connections. */
+  poolSize?: number;
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const isPostgres = /^postgres(ql)?:\/\//.test(options.url);
+  let db: Kysely<Database>;
+  if (isPostgres) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    if (options.url !== ':memory:') mkdirSync(dirname(options.url), { recursive: true });
+    const sqlite = new SQLite(options.url);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    // Several processes may share the file: wait for the writer instead of failing at once.
+    sqlite.pragma('busy_timeout = 10000');
+    db = new Kysely<Database>({ dialect: new MultiProcessSqliteDialect({ database: sqlite }) });
+  }
+  const dialect: Dialect = isPostgres ? 'postgres' : 'sqlite';
+  await migrate(db, dialect);
+  return { db, dialect, close: () => db.destroy() };
+}
+
+/**
+ * Kysely runs SQLite migrations with neither a transaction nor a lock (it assumes one process). Several
+ * processes may open the same new file together: each migration run takes SQLite's write lock first
+ * (BEGIN IMMEDIATE waits for the other writer), before the migrator reads which migrations have run, so
+ * the processes migrate one after the other instead of creating the same tables twice.
+ */
+class LockedMigrationsSqliteAdapter extends SqliteAdapter {
+  #locked = false;
+  override async acquireMigrationLock(db: Kysely<unknown>): Promise<void> {
+    await sql`begin immediate`.execute(db);
+    this.#locked = true;
+  }
+  override async releaseMigrationLock(db: Kysely<unknown>): Promise<void> {
+    if (!this.#locked) return;
+    this.#locked = false;
+    await sql`commit`.execute(db);
+  }
+}
+
+/**
+ * Every transaction starts as the writer (BEGIN IMMEDIATE), waiting up to busy_timeout for another
+ * process's writer. A plain BEGIN reads first and fails at once with SQLITE_BUSY when another process
+ * wrote in between and it then tries to write: with two processes on one file, concurrent declarations
+ * and applications answered 500.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class MultiProcessSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+  override createAdapter(): DialectAdapter {
+    return new LockedMigrationsSqliteAdapter();
+  }
+}
+
+export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    migrationTableName: 'confiance_migrations',
+    migrationLockTableName: 'confiance_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(
+      `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`,
+    );
+  }
+}
