@@ -114,29 +114,14 @@ function evaluateCriterion(
 ): CriterionResult {
   const def = c.definition;
   const lang = context.lang;
-  const base = { id: def.id, title: def.title[lang], category: def.category, levels: def.levels };
-  const done = (status: CriterionStatus, text: I18n | undefined, extra: Partial<CriterionResult> = {}) => {
-    const values =
-      status === 'missing-data' || status === 'not-applicable' || !text
-        ? {}
-        : citeValues(c, text[lang], scope);
-    return {
-      ...base,
-      status,
-      explanation: text ? renderTemplate(text[lang], values, lang) : '',
-      facts: toPlain(values) as Record<string, unknown>,
-      ...extra,
-    };
-  };
-
   if (def.dataClasses && !def.dataClasses.includes(context.dataClass ?? '')) {
-    return done('not-applicable', def.explain['not-applicable']);
+    return outcome(c, 'not-applicable', def.explain['not-applicable'], scope, lang);
   }
-  if (c.appliesWhen && c.appliesWhen(scope) !== true)
-    return done('not-applicable', def.explain['not-applicable']);
-
+  if (c.appliesWhen && c.appliesWhen(scope) !== true) {
+    return outcome(c, 'not-applicable', def.explain['not-applicable'], scope, lang);
+  }
   const missing = c.requires.filter((path) => !hasPath(declaration, path)).map((p) => p.join('.'));
-  if (missing.length > 0) return done('missing-data', missingText(missing), { missing });
+  if (missing.length > 0) return outcome(c, 'missing-data', missingText(missing), scope, lang, missing);
 
   let passed: unknown;
   let review: unknown = false;
@@ -146,12 +131,37 @@ function evaluateCriterion(
   } catch (err) {
     // A rule reaching a field its `requires` did not list: report what is missing rather than guess.
     const key = /No such key: (\S+)/.exec(err instanceof Error ? err.message : '')?.[1];
-    if (key) return done('missing-data', missingText([key]), { missing: [key] });
+    if (key) return outcome(c, 'missing-data', missingText([key]), scope, lang, [key]);
     throw err;
   }
-  if (passed !== true) return done('fail', def.explain.fail);
-  if (review === true) return done('manual-review', def.explain['manual-review']);
-  return done('pass', def.explain.pass);
+  if (passed !== true) return outcome(c, 'fail', def.explain.fail, scope, lang);
+  if (review === true) return outcome(c, 'manual-review', def.explain['manual-review'], scope, lang);
+  return outcome(c, 'pass', def.explain.pass, scope, lang);
+}
+
+/** One criterion's result; a plain literal, since this runs for every criterion of every evaluation. */
+function outcome(
+  c: CompiledCriterion,
+  status: CriterionStatus,
+  text: I18n | undefined,
+  scope: Record<string, unknown>,
+  lang: Lang,
+  missing?: string[],
+): CriterionResult {
+  const def = c.definition;
+  const quotes = status !== 'missing-data' && status !== 'not-applicable' && text !== undefined;
+  const values = quotes ? citeValues(c, text[lang], scope) : undefined;
+  const result: CriterionResult = {
+    id: def.id,
+    status,
+    explanation: text ? renderTemplate(text[lang], values ?? {}, lang) : '',
+    title: def.title[lang],
+    category: def.category,
+    levels: def.levels,
+    facts: values ? (toPlain(values) as Record<string, unknown>) : {},
+  };
+  if (missing) result.missing = missing;
+  return result;
 }
 
 // Only the values the chosen sentence quotes are computed: most cited expressions serve the other outcome.

@@ -27,10 +27,19 @@ export function formatNumber(n: number, lang: Lang): string {
   return lang === 'fr' ? text.replace('.', ',') : text;
 }
 
+// Templates are split once into literal text and placeholder names; rendering then only concatenates.
+const compiledTemplates = new Map<string, string[]>();
+
 export function renderTemplate(template: string, values: Record<string, unknown>, lang: Lang): string {
-  return template.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, (_m, name: string) =>
-    formatValue(values[name], lang),
-  );
+  let parts = compiledTemplates.get(template);
+  if (!parts) {
+    // split() with a capturing group alternates literal text (even indexes) and names (odd indexes).
+    parts = template.split(/\{([A-Za-z][A-Za-z0-9_]*)\}/);
+    compiledTemplates.set(template, parts);
+  }
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) out += formatValue(values[parts[i]!], lang) + parts[i + 1]!;
+  return out;
 }
 
 /** CEL returns BigInt for integers and Map for some aggregates; JSON output wants plain values. */

@@ -45,6 +45,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   let db: Kysely<Database>;
   if (isPostgres) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle pooled connection closed by the server (restart, failover, administrator) emits 'error' on
+    // the pool; unhandled, it would crash the process. The pool drops that client and the next query
+    // opens a fresh connection or reports the outage to its caller.
+    pool.on('error', () => {});
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     if (options.url !== ':memory:') mkdirSync(dirname(options.url), { recursive: true });

@@ -221,7 +221,7 @@ describe('determinism', () => {
       referential.criteria.map((c) => c.definition.id),
     );
     for (const c of r.criteria) {
-      assert.deepEqual(Object.keys(c).slice(0, 4), ['id', 'title', 'category', 'levels']);
+      assert.deepEqual(Object.keys(c).slice(0, 4), ['id', 'status', 'explanation', 'title']);
     }
   });
 
