@@ -20,13 +20,15 @@ export async function appendToLog(
   entries: readonly LedgerEntry[],
 ): Promise<AppendedLeaf[]> {
   const size = await lockLogHead(trx, ctx.store.dialect);
-  const appended = await appendEntries(trx, size, entries);
+  const { appended, root } = await appendEntries(trx, ctx.store.dialect, size, entries);
+  // The frontier already knows the new root: no need to read the border back from the database.
   await writeCheckpoint(
     trx,
     size + entries.length,
     ctx.issuer.logOrigin,
     noteSigner(ctx.issuer),
     ctx.clock(),
+    root,
   );
   return appended;
 }

@@ -157,7 +157,9 @@ export async function verifyOnlineJson(ctx: Context, token: string): Promise<str
       const key = `${row.state}|${Date.parse(row.valid_from) > now}|${Date.parse(row.valid_until) <= now}`;
       let answer = hit.answers.get(key);
       if (!answer) {
-        answer = JSON.stringify({ ...withLiveStatus(hit.result, row, ctx.clock()), labelId: hit.labelId });
+        answer = JSON.stringify(
+          forAnswer({ ...withLiveStatus(hit.result, row, ctx.clock()), labelId: hit.labelId }),
+        );
         hit.answers.set(key, answer);
       }
       return answer;
@@ -168,7 +170,30 @@ export async function verifyOnlineJson(ctx: Context, token: string): Promise<str
     if (cache.size >= VERIFIED_CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(digest, { result, labelId: result.labelId, answers: new Map() });
   }
-  return JSON.stringify(result);
+  return JSON.stringify(forAnswer(result));
+}
+
+/**
+ * The caller holds the credential it sent; the answer names what was verified (offer, provider, level,
+ * regions) instead of echoing the whole credential back.
+ */
+function forAnswer(result: VerifyLabelResult & { labelId?: string }) {
+  const { credential, ...rest } = result;
+  if (!credential) return rest;
+  const s = credential.credentialSubject;
+  return {
+    ...rest,
+    label: {
+      id: credential.id,
+      provider: s.provider,
+      offer: s.offer,
+      level: s.level,
+      regions: s.regions,
+      referential: s.referential,
+      validFrom: credential.validFrom,
+      validUntil: credential.validUntil,
+    },
+  };
 }
 
 /** Replaces the status part of a verified result with the label's current state and the clock. */
