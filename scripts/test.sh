@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(find test -name '*.test.ts' | sort)
-exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" "$@" "${files[@]}"
+exec node --import tsx --import ./test/setup.ts --test --test-concurrency="${TEST_CONCURRENCY:-2}" "$@" "${files[@]}"
