@@ -12,10 +12,10 @@ import type { CriterionResult, EvaluationResult } from '../evaluation/evaluate.j
 import { computeLevels, evaluate } from '../evaluation/evaluate.js';
 import type { ApplicationTable, Database } from '../store/schema.js';
 import { recordAudit } from './audit.js';
-import type { Actor, Context } from './context.js';
+import type { Actor, Context, LabelEvent } from './context.js';
 import { loadDeclaration } from './declarations.js';
 import { conflict, invalid, notFound } from './errors.js';
-import { issueLabel } from './labels.js';
+import { applyLabelChange, issueLabel } from './labels.js';
 import { authorize, requireOwnOrganisation } from './policy.js';
 import { enqueueLabelEvent } from './webhooks.js';
 
@@ -492,6 +492,7 @@ export async function decide(
   expectedVersion?: number,
 ) {
   const a = authorize(actor, 'write', 'authority');
+  const superseded: LabelEvent[] = [];
   return ctx.store.db
     .transaction()
     .execute(async (trx) => {
@@ -547,6 +548,23 @@ export async function decide(
           actor: a.userId,
         });
         labelId = label.id;
+        // A renewal supersedes the offer's previous label: one offer, one current label.
+        const previous = await trx
+          .selectFrom('labels')
+          .select('id')
+          .where('offer_id', '=', app.offer_id)
+          .where('id', '!=', label.id)
+          .where('state', 'in', ['active', 'suspended'])
+          .execute();
+        for (const p of previous) {
+          await applyLabelChange(
+            trx,
+            ctx,
+            { labelId: p.id, action: 'revoke', reason: `superseded by label ${label.id}`, actor: a.userId },
+            superseded,
+            { propagate: false },
+          );
+        }
         await enqueueLabelEvent(trx, {
           type: 'label.issued',
           labelId: label.id,
@@ -587,6 +605,7 @@ export async function decide(
           offerId: r.application.offer_id,
           at: ctx.clock().toISOString(),
         });
+      for (const e of superseded) ctx.onLabelEvent?.(e);
       return r;
     });
 }

@@ -171,108 +171,123 @@ export async function changeLabelState(
   ctx: Context,
   input: { labelId: string; action: LabelAction; reason: string; actor: string; expectedVersion?: number },
 ): Promise<LabelTable> {
-  const rule = TRANSITIONS[input.action];
   if (!input.reason.trim())
     throw invalid('a reason is required', [{ path: '$.reason', message: 'must not be empty' }]);
   const events: LabelEvent[] = [];
   // A suspension flags dependent labels while another transaction may hold one of them: PostgreSQL then
   // aborts one side with a deadlock, which is safe to run again from the start.
   const updated = await retryOnDeadlock(() =>
-    ctx.store.db.transaction().execute(async (trx) => {
+    ctx.store.db.transaction().execute((trx) => {
       events.length = 0;
-      const now = ctx.clock();
-      const label = await lockLabel(trx, ctx, input.labelId);
-      if (input.expectedVersion !== undefined && input.expectedVersion !== Number(label.row_version)) {
-        throw conflict(
-          `label ${label.id} changed since version ${input.expectedVersion} (now ${label.row_version})`,
-        );
-      }
-      if (!rule.from.includes(label.state)) {
-        throw conflict(`cannot ${input.action} a label that is ${label.state}`, [
-          { path: '$.state', message: `allowed from: ${rule.from.join(', ')}` },
-        ]);
-      }
-      if (input.action === 'revoke') {
-        await setStatusBit(
-          trx,
-          ctx.store.dialect,
-          label.revocation_list,
-          Number(label.revocation_index),
-          true,
-          now,
-        );
-        if (label.state === 'suspended') {
-          // A revoked label stays revoked whatever the suspension bit says; clearing it avoids a double signal.
-          await setStatusBit(
-            trx,
-            ctx.store.dialect,
-            label.suspension_list,
-            Number(label.suspension_index),
-            false,
-            now,
-          );
-        }
-      } else {
-        await setStatusBit(
-          trx,
-          ctx.store.dialect,
-          label.suspension_list,
-          Number(label.suspension_index),
-          input.action === 'suspend',
-          now,
-        );
-      }
-      await appendToLog(trx, ctx, [
-        {
-          v: 1,
-          type: rule.entry,
-          at: now.toISOString(),
-          subject: `urn:uuid:${label.id}`,
-          digest: label.credential_digest,
-          data: { reason: input.reason },
-        },
-      ]);
-      const after = {
-        state: rule.to,
-        state_reason: input.reason,
-        updated_at: now.toISOString(),
-        row_version: Number(label.row_version) + 1,
-        ...(input.action === 'reinstate' ? { flagged_at: null, flag_reason: null } : {}),
-      };
-      await trx.updateTable('labels').set(after).where('id', '=', label.id).execute();
-      await recordAudit(trx, now, {
-        actor: input.actor,
-        action: rule.entry,
-        subjectType: 'label',
-        subjectId: label.id,
-        before: { state: label.state },
-        after: { state: rule.to, reason: input.reason },
-      });
-      events.push({
-        type: rule.entry,
-        labelId: label.id,
-        offerId: label.offer_id,
-        at: now.toISOString(),
-        reason: input.reason,
-      });
-      if (input.action !== 'reinstate') {
-        for (const dependent of await flagDependents(trx, label.offer_id, now, input.actor)) {
-          events.push({
-            type: 'label.flagged',
-            labelId: dependent.id,
-            offerId: dependent.offerId,
-            at: now.toISOString(),
-            reason: dependent.reason,
-          });
-        }
-      }
-      for (const e of events) await enqueueLabelEvent(trx, e);
-      await refreshRegistryOffer(trx, label.offer_id);
-      return { ...label, ...after } as LabelTable;
+      return applyLabelChange(trx, ctx, input, events);
     }),
   );
   for (const e of events) ctx.onLabelEvent?.(e);
   return updated;
+}
+
+/**
+ * The state change itself, inside the caller's transaction: status bit, log leaf, row, audit, dependents
+ * flagged (unless `propagate` is false, as when a renewal supersedes the previous label), webhook outbox,
+ * registry. `events` receives what to announce once the transaction commits.
+ */
+export async function applyLabelChange(
+  trx: Transaction<Database>,
+  ctx: Context,
+  input: { labelId: string; action: LabelAction; reason: string; actor: string; expectedVersion?: number },
+  events: LabelEvent[],
+  { propagate = true }: { propagate?: boolean } = {},
+): Promise<LabelTable> {
+  const rule = TRANSITIONS[input.action];
+  const now = ctx.clock();
+  const label = await lockLabel(trx, ctx, input.labelId);
+  if (input.expectedVersion !== undefined && input.expectedVersion !== Number(label.row_version)) {
+    throw conflict(
+      `label ${label.id} changed since version ${input.expectedVersion} (now ${label.row_version})`,
+    );
+  }
+  if (!rule.from.includes(label.state)) {
+    throw conflict(`cannot ${input.action} a label that is ${label.state}`, [
+      { path: '$.state', message: `allowed from: ${rule.from.join(', ')}` },
+    ]);
+  }
+  if (input.action === 'revoke') {
+    await setStatusBit(
+      trx,
+      ctx.store.dialect,
+      label.revocation_list,
+      Number(label.revocation_index),
+      true,
+      now,
+    );
+    if (label.state === 'suspended') {
+      // A revoked label stays revoked whatever the suspension bit says; clearing it avoids a double signal.
+      await setStatusBit(
+        trx,
+        ctx.store.dialect,
+        label.suspension_list,
+        Number(label.suspension_index),
+        false,
+        now,
+      );
+    }
+  } else {
+    await setStatusBit(
+      trx,
+      ctx.store.dialect,
+      label.suspension_list,
+      Number(label.suspension_index),
+      input.action === 'suspend',
+      now,
+    );
+  }
+  await appendToLog(trx, ctx, [
+    {
+      v: 1,
+      type: rule.entry,
+      at: now.toISOString(),
+      subject: `urn:uuid:${label.id}`,
+      digest: label.credential_digest,
+      data: { reason: input.reason },
+    },
+  ]);
+  const after = {
+    state: rule.to,
+    state_reason: input.reason,
+    updated_at: now.toISOString(),
+    row_version: Number(label.row_version) + 1,
+    ...(input.action === 'reinstate' ? { flagged_at: null, flag_reason: null } : {}),
+  };
+  await trx.updateTable('labels').set(after).where('id', '=', label.id).execute();
+  await recordAudit(trx, now, {
+    actor: input.actor,
+    action: rule.entry,
+    subjectType: 'label',
+    subjectId: label.id,
+    before: { state: label.state },
+    after: { state: rule.to, reason: input.reason },
+  });
+  events.push({
+    type: rule.entry,
+    labelId: label.id,
+    offerId: label.offer_id,
+    at: now.toISOString(),
+    reason: input.reason,
+  });
+  if (input.action !== 'reinstate' && propagate) {
+    for (const dependent of await flagDependents(trx, label.offer_id, now, input.actor)) {
+      events.push({
+        type: 'label.flagged',
+        labelId: dependent.id,
+        offerId: dependent.offerId,
+        at: now.toISOString(),
+        reason: dependent.reason,
+      });
+    }
+  }
+  for (const e of events) await enqueueLabelEvent(trx, e);
+  await refreshRegistryOffer(trx, label.offer_id);
+  return { ...label, ...after } as LabelTable;
 }
 
 /** Flags the active labels of offers that declare they run on `offerId` (a SaaS on an IaaS). */
