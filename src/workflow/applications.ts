@@ -8,26 +8,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Declaration } from '../declaration/types.js';
-import type { CriterionResult, EvaluationResult } from '../evaluation/evaluate.js';
-import { computeLevels, evaluate } from '../evaluation/evaluate.js';
+import type { EvaluationResult } from '../evaluation/evaluate.js';
+import { evaluate } from '../evaluation/evaluate.js';
 import type { ApplicationTable, Database } from '../store/schema.js';
+import { presentApplication } from './application-view.js';
 import { recordAudit } from './audit.js';
 import type { Actor, Context, LabelEvent } from './context.js';
 import { loadDeclaration } from './declarations.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { applyLabelChange, issueLabel } from './labels.js';
 import { authorize, requireOwnOrganisation } from './policy.js';
+import { loadReview, type Verdict } from './review.js';
 import { enqueueLabelEvent } from './webhooks.js';
+
+export type { Verdict } from './review.js';
 
 export type ApplicationState = 'submitted' | 'in-review' | 'reviewed' | 'granted' | 'refused' | 'withdrawn';
 const OPEN_STATES: ApplicationState[] = ['submitted', 'in-review', 'reviewed'];
 export const DEFAULT_REFERENTIAL = 'cloud-de-confiance';
-
-export interface Verdict {
-  criterionId: string;
-  status: 'pass' | 'fail' | 'not-applicable';
-  comment?: string;
-}
 
 async function lockApplication(
   trx: Transaction<Database>,
@@ -62,6 +60,22 @@ function expectVersion(app: ApplicationTable, expected: number | undefined) {
       { path: 'If-Match', message: `expected ${expected}` },
     ]);
   }
+}
+
+/** Locks an application for its assigned assessor; any other assessor is told it does not exist. */
+async function lockAssigned(
+  trx: Transaction<Database>,
+  ctx: Context,
+  id: string,
+  assessor: Actor,
+  expectedVersion: number | undefined,
+  action: string,
+): Promise<ApplicationTable> {
+  const app = await lockApplication(trx, ctx, id);
+  if (app.assessor_id !== assessor.userId) throw notFound(`application ${id}`);
+  expectVersion(app, expectedVersion);
+  expectState(app, action, 'in-review');
+  return app;
 }
 
 async function transition(
@@ -200,98 +214,6 @@ export async function getApplication(ctx: Context, actor: Actor | null, id: stri
   return presentApplication(app, verdicts, decision, evidence, label);
 }
 
-export function presentApplication(
-  app: ApplicationTable,
-  verdicts: Array<{
-    criterion_id: string;
-    status: string;
-    automated_status: string;
-    comment: string | null;
-    assessor_id: string;
-    decided_at: string;
-  }> = [],
-  decision?: {
-    outcome: string;
-    level: string | null;
-    reasons: string;
-    decided_by: string;
-    decided_at: string;
-  },
-  evidence: Array<{
-    id: string;
-    criterion_id: string | null;
-    digest: string;
-    filename: string;
-    uploaded_at: string;
-  }> = [],
-  label?: { id: string; state: string; level: string },
-) {
-  const evaluation = JSON.parse(app.evaluation) as EvaluationResult;
-  return {
-    id: app.id,
-    organisationId: app.organisation_id,
-    offerId: app.offer_id,
-    declarationId: app.declaration_id,
-    state: app.state as ApplicationState,
-    targetLevel: app.target_level,
-    dataClass: app.data_class,
-    referential: { id: app.referential_id, version: app.referential_version },
-    assessorId: app.assessor_id,
-    submittedAt: app.submitted_at,
-    updatedAt: app.updated_at,
-    version: Number(app.row_version),
-    evaluation,
-    verdicts: verdicts.map((v) => ({
-      criterionId: v.criterion_id,
-      status: v.status,
-      automatedStatus: v.automated_status,
-      comment: v.comment,
-      assessorId: v.assessor_id,
-      decidedAt: v.decided_at,
-    })),
-    review: reviewedLevels(
-      evaluation,
-      verdicts.map((v) => ({ criterionId: v.criterion_id, status: v.status as Verdict['status'] })),
-    ),
-    decision: decision
-      ? {
-          outcome: decision.outcome,
-          level: decision.level,
-          reasons: decision.reasons,
-          decidedBy: decision.decided_by,
-          decidedAt: decision.decided_at,
-        }
-      : null,
-    evidence: evidence.map((e) => ({
-      id: e.id,
-      criterionId: e.criterion_id,
-      digest: e.digest,
-      filename: e.filename,
-      uploadedAt: e.uploaded_at,
-    })),
-    label: label ?? null,
-  };
-}
-
-/** The evaluation as it stands once the assessor's verdicts replace the automated statuses. */
-export function reviewedLevels(
-  evaluation: EvaluationResult,
-  verdicts: Array<Pick<Verdict, 'criterionId' | 'status'>>,
-) {
-  const byId = new Map(verdicts.map((v) => [v.criterionId, v.status]));
-  const criteria: CriterionResult[] = evaluation.criteria.map((c) => {
-    const status = byId.get(c.id);
-    return status ? { ...c, status } : c;
-  });
-  const order = [...new Set(evaluation.levels.map((l) => l.id))];
-  const levels = computeLevels(order, criteria);
-  return {
-    level: levels.filter((l) => l.status === 'attained').at(-1)?.id ?? null,
-    levels,
-    pendingReviews: criteria.filter((c) => c.status === 'manual-review').map((c) => c.id),
-  };
-}
-
 export async function listApplications(
   ctx: Context,
   actor: Actor | null,
@@ -399,10 +321,7 @@ export async function recordVerdicts(
 ) {
   const a = authorize(actor, 'write', 'assessor');
   return ctx.store.db.transaction().execute(async (trx) => {
-    const app = await lockApplication(trx, ctx, id);
-    if (app.assessor_id !== a.userId) throw notFound(`application ${id}`);
-    expectVersion(app, expectedVersion);
-    expectState(app, 'review', 'in-review');
+    const app = await lockAssigned(trx, ctx, id, a, expectedVersion, 'review');
     const evaluation = JSON.parse(app.evaluation) as EvaluationResult;
     const byId = new Map(evaluation.criteria.map((c) => [c.id, c]));
     const details: Array<{ path: string; message: string }> = [];
@@ -457,19 +376,8 @@ export async function completeReview(
 ) {
   const a = authorize(actor, 'write', 'assessor');
   return ctx.store.db.transaction().execute(async (trx) => {
-    const app = await lockApplication(trx, ctx, id);
-    if (app.assessor_id !== a.userId) throw notFound(`application ${id}`);
-    expectVersion(app, expectedVersion);
-    expectState(app, 'complete the review of', 'in-review');
-    const verdicts = await trx
-      .selectFrom('verdicts')
-      .select(['criterion_id', 'status'])
-      .where('application_id', '=', id)
-      .execute();
-    const review = reviewedLevels(
-      JSON.parse(app.evaluation) as EvaluationResult,
-      verdicts.map((v) => ({ criterionId: v.criterion_id, status: v.status as Verdict['status'] })),
-    );
+    const app = await lockAssigned(trx, ctx, id, a, expectedVersion, 'complete the review of');
+    const { review } = await loadReview(trx, app);
     if (review.pendingReviews.length > 0) {
       throw conflict(
         'every manual-review criterion must be decided first',
@@ -500,16 +408,7 @@ export async function decide(
       expectVersion(app, expectedVersion);
       expectState(app, 'decide on', 'reviewed');
       const now = ctx.clock();
-      const evaluation = JSON.parse(app.evaluation) as EvaluationResult;
-      const verdicts = await trx
-        .selectFrom('verdicts')
-        .select(['criterion_id', 'status'])
-        .where('application_id', '=', id)
-        .execute();
-      const review = reviewedLevels(
-        evaluation,
-        verdicts.map((v) => ({ criterionId: v.criterion_id, status: v.status as Verdict['status'] })),
-      );
+      const { evaluation, review } = await loadReview(trx, app);
       let labelId: string | null = null;
       if (decision.outcome === 'grant') {
         const order = review.levels.map((l) => l.id);
@@ -536,13 +435,7 @@ export async function decide(
           applicationId: id,
           organisationId: app.organisation_id,
           declaration,
-          evaluation: {
-            ...evaluation,
-            criteria: evaluation.criteria.map((c) => ({
-              ...c,
-              status: (verdicts.find((v) => v.criterion_id === c.id)?.status as typeof c.status) ?? c.status,
-            })),
-          },
+          evaluation: { ...evaluation, criteria: review.criteria },
           level: decision.level,
           evidenceDigests: evidence.map((e) => e.digest),
           actor: a.userId,

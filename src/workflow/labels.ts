@@ -11,9 +11,10 @@ import type { EvaluationResult } from '../evaluation/evaluate.js';
 import type { Database, LabelTable } from '../store/schema.js';
 import { allocateStatusIndex, setStatusBit } from '../store/status-repository.js';
 import { recordAudit } from './audit.js';
-import type { Context, LabelEvent } from './context.js';
+import type { Actor, Context, LabelEvent } from './context.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { appendToLog } from './log.js';
+import { authorize } from './policy.js';
 import { refreshRegistryForLabel, refreshRegistryOffer } from './registry/refresh.js';
 import { retryOnDeadlock } from './retry.js';
 import { enqueueLabelEvent } from './webhooks.js';
@@ -346,6 +347,19 @@ export async function flagLabel(
     before: { flaggedAt: previous?.flagged_at ?? null, reason: previous?.flag_reason ?? null },
     after: { flaggedAt: now.toISOString(), reason },
   });
+}
+
+/** Labels the caller may list: a provider its own organisation's, the authority all of them. */
+export async function listLabels(
+  ctx: Context,
+  actor: Actor | null,
+  filter: { state?: LabelState | undefined; limit: number; offset: number },
+) {
+  const a = authorize(actor, 'read', 'provider', 'authority');
+  let q = ctx.store.db.selectFrom('labels').selectAll().orderBy('created_at', 'desc').orderBy('id');
+  if (a.role === 'provider') q = q.where('organisation_id', '=', a.organisationId);
+  if (filter.state) q = q.where('state', '=', filter.state);
+  return q.limit(filter.limit).offset(filter.offset).execute();
 }
 
 export async function getLabel(db: Kysely<Database>, id: string): Promise<LabelTable> {

@@ -2,7 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { LabelTable } from '../../store/schema.js';
 import type { Context } from '../../workflow/context.js';
-import { changeLabelState, getLabel, type LabelAction, publicState } from '../../workflow/labels.js';
+import {
+  changeLabelState,
+  getLabel,
+  type LabelAction,
+  listLabels,
+  publicState,
+} from '../../workflow/labels.js';
 import { authorize } from '../../workflow/policy.js';
 import { suspendAfterGracePeriod } from '../../workflow/reevaluation.js';
 import { cacheable, ifMatch, pageSchema } from '../http.js';
@@ -86,11 +92,10 @@ export async function registerLabelRoutes(app: FastifyInstance, ctx: Context) {
       },
     },
     async (request) => {
-      const a = authorize(request.actor, 'read', 'provider', 'authority');
-      let q = ctx.store.db.selectFrom('labels').selectAll().orderBy('created_at', 'desc').orderBy('id');
-      if (a.role === 'provider') q = q.where('organisation_id', '=', a.organisationId);
-      if (request.query.state) q = q.where('state', '=', request.query.state as LabelTable['state']);
-      const rows = await q.limit(request.query.limit).offset(request.query.offset).execute();
+      const rows = await listLabels(ctx, request.actor, {
+        ...request.query,
+        state: request.query.state as LabelTable['state'] | undefined,
+      });
       return { items: rows.map((l) => presentLabel(l, ctx.clock(), ctx.issuer.origin)) };
     },
   );
