@@ -3,13 +3,12 @@
  * calls a use case and renders its result; every rule lives in src/workflow/.
  */
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Context } from '../workflow/context.js';
-import { resolveActor } from './auth.js';
+import { resolveActor, SESSION_COOKIE } from './auth.js';
 import { errorHandler, sendError } from './errors.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerApplicationRoutes } from './routes/applications.js';
@@ -19,11 +18,14 @@ import { registerOidcRoutes } from './routes/oidc.js';
 import { registerPublicRoutes } from './routes/public.js';
 import { registerRegistryRoutes } from './routes/registry.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 export interface ServerOptions {
   logger?: boolean | object;
   /** Extra plugins (the web pages) registered after the API. */
   extend?: (app: FastifyInstance) => Promise<void> | void;
+  /** Answers requests no route matched (the web pages answer browsers with a page); a JSON 404 by default. */
+  notFound?: (request: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -42,12 +44,14 @@ export async function buildServer(ctx: Context, options: ServerOptions = {}): Pr
   // (evidence, YAML referentials, raw credentials) declare their own parsers.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`),
+  app.setNotFoundHandler(
+    options.notFound ??
+      ((request, reply) => sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     // The API serves JSON; the docs page needs its own scripts and styles, served from this origin.
+    // Pages with other needs set `config.securityHeaders` (see security-headers.ts).
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -75,7 +79,7 @@ export async function buildServer(ctx: Context, options: ServerOptions = {}): Pr
 
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
-  app.addHook('preHandler', async (request, reply) => {
+  const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     const { actor, invalid } = await resolveActor(ctx, request);
     if (invalid) return sendError(reply, 401, 'invalid, expired or revoked credentials');
     request.actor = actor;
@@ -86,6 +90,17 @@ export async function buildServer(ctx: Context, options: ServerOptions = {}): Pr
         request.headers['x-csrf-token'] ?? (request.body as Record<string, unknown> | undefined)?._csrf;
       if (sent !== request.session.csrfToken) return sendError(reply, 403, 'missing or wrong CSRF token');
     }
+  };
+  app.addHook('preHandler', (request, reply, done) => {
+    // Most public reads carry no credentials at all: let them through without a promise round trip.
+    if (!request.headers.authorization && !request.cookies?.[SESSION_COOKIE]) {
+      request.session = null;
+      request.actor = null;
+      return done();
+    }
+    authenticate(request, reply).then(() => {
+      if (!reply.sent) done();
+    }, done);
   });
 
   await app.register(swagger, {

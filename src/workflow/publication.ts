@@ -4,6 +4,7 @@
  * version and re-signed before they go stale.
  */
 import { createHash } from 'node:crypto';
+import { CompiledQuery, type Kysely } from 'kysely';
 import {
   type DidDocument,
   didDocument,
@@ -14,6 +15,7 @@ import {
 } from '../credentials/index.js';
 import * as ledger from '../ledger/index.js';
 import { inclusionProof, latestCheckpoint, readLeaves } from '../store/log-repository.js';
+import type { Database } from '../store/schema.js';
 import { readStatusList } from '../store/status-repository.js';
 import type { Context } from './context.js';
 import { notFound } from './errors.js';
@@ -147,11 +149,7 @@ export async function verifyOnlineJson(ctx: Context, token: string): Promise<str
   const digest = createHash('sha256').update(token).digest('hex');
   const hit = cache.get(digest);
   if (hit) {
-    const row = await ctx.store.db
-      .selectFrom('labels')
-      .select(['state', 'valid_from', 'valid_until'])
-      .where('id', '=', hit.labelId)
-      .executeTakeFirst();
+    const row = await readLabelState(ctx.store.db, hit.labelId);
     if (row) {
       const now = ctx.clock().getTime();
       const key = `${row.state}|${Date.parse(row.valid_from) > now}|${Date.parse(row.valid_until) <= now}`;
@@ -171,6 +169,32 @@ export async function verifyOnlineJson(ctx: Context, token: string): Promise<str
     cache.set(digest, { result, labelId: result.labelId, answers: new Map() });
   }
   return JSON.stringify(forAnswer(result));
+}
+
+interface LabelState {
+  state: string;
+  valid_from: string;
+  valid_until: string;
+}
+const labelStateSql = new WeakMap<Kysely<Database>, string>();
+
+/**
+ * The live state of a label, read on every verification (another process may have revoked it a moment
+ * ago). The query is built and compiled once per database: building it with Kysely on each call cost
+ * more than running it.
+ */
+async function readLabelState(db: Kysely<Database>, labelId: string): Promise<LabelState | undefined> {
+  let text = labelStateSql.get(db);
+  if (!text) {
+    text = db
+      .selectFrom('labels')
+      .select(['state', 'valid_from', 'valid_until'])
+      .where('id', '=', labelId)
+      .compile().sql;
+    labelStateSql.set(db, text);
+  }
+  const { rows } = await db.executeQuery<LabelState>(CompiledQuery.raw(text, [labelId]));
+  return rows[0];
 }
 
 /**
