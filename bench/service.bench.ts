@@ -72,7 +72,7 @@ async function durableAppends(bench: BenchContext, engine: 'sqlite' | 'postgres'
 }
 
 interface LoadResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p99: number };
   errors: number;
   non2xx: number;
@@ -82,7 +82,20 @@ interface LoadResult {
  * autocannon runs in its own process, as a load generator would: in this process it would take the
  * event loop from the servers it measures.
  */
-function load(url: string, body?: string, duration = 5): Promise<LoadResult> {
+async function load(
+  url: string,
+  body?: string,
+  duration = 5,
+): Promise<LoadResult & { cpuPerRequestUs: number }> {
+  // Both servers live in this process: its CPU time per request served is the server's own cost, which
+  // other processes on the machine do not distort the way they distort throughput.
+  const before = process.cpuUsage();
+  const result = await loadInChild(url, body, duration);
+  const used = process.cpuUsage(before);
+  return { ...result, cpuPerRequestUs: (used.user + used.system) / Math.max(1, result.requests.total) };
+}
+
+function loadInChild(url: string, body?: string, duration = 5): Promise<LoadResult> {
   const bin = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
   const args = [bin, '-c', '50', '-d', String(duration), '-j'];
   if (body) args.push('-m', 'POST', '-H', 'content-type=application/json', '-b', body);
@@ -130,8 +143,8 @@ export default async function (bench: BenchContext) {
     await load(addr(bare), body, 1);
     const rounds = bench.quick ? 3 : 5;
     const ratios: number[] = [];
-    const ours: LoadResult[] = [];
-    const baseline: LoadResult[] = [];
+    const ours: Awaited<ReturnType<typeof load>>[] = [];
+    const baseline: Awaited<ReturnType<typeof load>>[] = [];
     for (let round = 0; round < rounds; round++) {
       const o = await load(addr(app), body, duration);
       const b = await load(addr(bare), body, duration);
@@ -157,6 +170,8 @@ export default async function (bench: BenchContext) {
         bareRps: median(baseline.map((b) => b.requests.average)),
         verifyErrors: ours.reduce((sum, o) => sum + o.errors + o.non2xx, 0),
         verifyP99ms: median(ours.map((o) => o.latency.p99)),
+        verifyCpuUsPerRequest: Number(median(ours.map((o) => o.cpuPerRequestUs)).toFixed(1)),
+        bareCpuUsPerRequest: Number(median(baseline.map((b) => b.cpuPerRequestUs)).toFixed(1)),
       },
     });
   } finally {

@@ -28,9 +28,15 @@ export const CSV_COLUMNS = [
   'flaggedAt',
 ] as const;
 
-/** RFC 4180: a field holding a comma, a double quote or a line break is quoted, quotes doubled. */
+/**
+ * RFC 4180: a field holding a comma, a double quote or a line break is quoted, quotes doubled. Offer and
+ * provider names are written by providers and the export is opened in spreadsheets: a field that a
+ * spreadsheet would take for a formula (=, +, -, @, tab, carriage return first) gets a leading
+ * apostrophe, as OWASP advises against CSV injection.
+ */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 export function csvLine(fields: readonly string[]): string {
