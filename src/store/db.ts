@@ -15,6 +15,7 @@ import {
   PostgresDialect,
   SqliteAdapter,
   SqliteDialect,
+  type SqliteDatabase,
   type SqliteDialectConfig,
   SqliteDriver,
   sql,
@@ -76,7 +77,7 @@ const STATEMENT_CACHE_SIZE = 512;
  * still being iterated (`busy`) is never handed out twice; SQLite re-prepares cached statements itself
  * after a schema change.
  */
-export function withStatementCache(sqlite: SQLite.Database): SqliteDialectConfig['database'] {
+export function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => {
