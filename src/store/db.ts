@@ -31,6 +31,12 @@ pg.types.setTypeParser(20, (value: string) => Number(value));
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * SQLite files only: a second, read-only connection for the hottest public point reads (the live state
+   * of a label on every verification). It reads committed data only — never a write transaction in
+   * progress on the main connection — synchronously, without queueing behind Kysely's connection lock.
+   */
+  readCommitted?: <Row>(sql: string, parameters: readonly unknown[]) => Row | undefined;
   close(): Promise<void>;
 }
 
@@ -44,6 +50,7 @@ export interface StoreOptions {
 export async function openStore(options: StoreOptions): Promise<Store> {
   const isPostgres = /^postgres(ql)?:\/\//.test(options.url);
   let db: Kysely<Database>;
+  let reader: SQLite.Database | undefined;
   if (isPostgres) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     // An idle pooled connection closed by the server (restart, failover, administrator) emits 'error' on
@@ -65,7 +72,27 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   const dialect: Dialect = isPostgres ? 'postgres' : 'sqlite';
   await migrate(db, dialect);
-  return { db, dialect, close: () => db.destroy() };
+  // Opened after migrating, so that the file and its tables exist. An in-memory database cannot be
+  // shared by two connections: it keeps to Kysely.
+  if (!isPostgres && options.url !== ':memory:') {
+    reader = new SQLite(options.url, { readonly: true });
+    reader.pragma('busy_timeout = 10000');
+  }
+  const statements = reader ? withStatementCache(reader) : undefined;
+  return {
+    db,
+    dialect,
+    ...(statements
+      ? {
+          readCommitted: <Row>(sql: string, parameters: readonly unknown[]) =>
+            (statements.prepare(sql) as unknown as SQLite.Statement).get(...parameters) as Row | undefined,
+        }
+      : {}),
+    close: async () => {
+      statements?.close();
+      await db.destroy();
+    },
+  };
 }
 
 const STATEMENT_CACHE_SIZE = 512;

@@ -14,6 +14,7 @@ import {
   verifyLabel,
 } from '../credentials/index.js';
 import * as ledger from '../ledger/index.js';
+import type { Store } from '../store/db.js';
 import { inclusionProof, latestCheckpoint, readLeaves } from '../store/log-repository.js';
 import type { Database } from '../store/schema.js';
 import { readStatusList } from '../store/status-repository.js';
@@ -129,7 +130,7 @@ const VERIFIED_CACHE_SIZE = 10_000;
 /**
  * Online verification: our own DID document, the live status lists, and the log inclusion of the label
  * when it is one of ours. A token whose signature, key and log inclusion were verified once is remembered
- * by its digest (none of those can change); its status is read live, from the label's row, on every call —
+ * as it is (none of those can change); its status is read live, from the label's row, on every call —
  * the row and the status-list bits change in the same transaction.
  */
 export async function verifyOnline(
@@ -146,10 +147,11 @@ export async function verifyOnlineJson(ctx: Context, token: string): Promise<str
     cache = new Map();
     verifiedTokens.set(ctx, cache);
   }
-  const digest = createHash('sha256').update(token).digest('hex');
-  const hit = cache.get(digest);
+  // Keyed by the token itself: only tokens whose signature and log inclusion verified are kept (labels
+  // we issued, a few kilobytes each), and hashing the string for a Map is cheaper than a SHA-256.
+  const hit = cache.get(token);
   if (hit) {
-    const row = await readLabelState(ctx.store.db, hit.labelId);
+    const row = await readLabelState(ctx.store, hit.labelId);
     if (row) {
       const now = ctx.clock().getTime();
       const key = `${row.state}|${Date.parse(row.valid_from) > now}|${Date.parse(row.valid_until) <= now}`;
@@ -166,7 +168,7 @@ export async function verifyOnlineJson(ctx: Context, token: string): Promise<str
   const result = await verifyFully(ctx, token);
   if (result.labelId && result.checks.signature && result.checks.log.included) {
     if (cache.size >= VERIFIED_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(digest, { result, labelId: result.labelId, answers: new Map() });
+    cache.set(token, { result, labelId: result.labelId, answers: new Map() });
   }
   return JSON.stringify(forAnswer(result));
 }
@@ -183,7 +185,8 @@ const labelStateSql = new WeakMap<Kysely<Database>, string>();
  * ago). The query is built and compiled once per database: building it with Kysely on each call cost
  * more than running it.
  */
-async function readLabelState(db: Kysely<Database>, labelId: string): Promise<LabelState | undefined> {
+async function readLabelState(store: Store, labelId: string): Promise<LabelState | undefined> {
+  const { db } = store;
   let text = labelStateSql.get(db);
   if (!text) {
     text = db
@@ -193,6 +196,7 @@ async function readLabelState(db: Kysely<Database>, labelId: string): Promise<La
       .compile().sql;
     labelStateSql.set(db, text);
   }
+  if (store.readCommitted) return store.readCommitted<LabelState>(text, [labelId]);
   const { rows } = await db.executeQuery<LabelState>(CompiledQuery.raw(text, [labelId]));
   return rows[0];
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Fastify from 'fastify';
-import { registerSecurityHeaders } from '../../src/api/security-headers.js';
+import helmet from 'helmet';
+import { registerSecurityHeaders, securityHeadersFor } from '../../src/api/security-headers.js';
 
 async function server() {
   const app = Fastify();
@@ -38,10 +39,51 @@ describe('security headers', () => {
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
   });
 
+  it('records exactly the headers helmet itself sets on a response', async () => {
+    const options = {
+      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } },
+      crossOriginResourcePolicy: { policy: 'cross-origin' as const },
+    };
+    const app = Fastify();
+    app.get('/', (request, reply) => {
+      helmet(options)(request.raw, reply.raw, () => {
+        reply.send(reply.raw.getHeaders());
+      });
+    });
+    const fromHelmet = (await app.inject({ url: '/' })).json() as Record<string, string>;
+    assert.deepEqual({ ...securityHeadersFor(options) }, fromHelmet);
+    assert.throws(
+      () => securityHeadersFor({ contentSecurityPolicy: { directives: { scriptSrc: [() => "'nonce-x'"] } } }),
+      /computed per request/,
+    );
+  });
+
   it('sends none on a route that opts out', async () => {
     const app = await server();
     const res = await app.inject({ url: '/none' });
     assert.equal(res.headers['content-security-policy'], undefined);
     assert.equal(res.headers['x-content-type-options'], undefined);
+  });
+});
+
+describe('POST /v1/verify', () => {
+  it('sends the JSON API headers: HSTS, nosniff, a CSP that loads nothing and cannot be framed', async () => {
+    const { startService } = await import('../helpers/service.js');
+    const svc = await startService('sqlite');
+    try {
+      const res = await svc.app.inject({
+        method: 'POST',
+        url: '/v1/verify',
+        payload: { credential: 'x.y.z' },
+      });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'");
+      assert.equal(res.headers['x-content-type-options'], 'nosniff');
+      assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN');
+      assert.ok(res.headers['strict-transport-security']);
+      assert.equal(res.headers['x-xss-protection'], undefined);
+    } finally {
+      await svc.close();
+    }
   });
 });
