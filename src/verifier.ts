@@ -12,6 +12,11 @@ import {
 import * as ledger from './ledger/index.js';
 
 export * from './credentials/verify.js';
+export {
+  type PlacementReceipt,
+  type ReceiptVerification,
+  verifyPlacementReceipt,
+} from './placement/receipt.js';
 
 /** The log's verifier keys: the issuer's keys (active and retired) under the log's key name. */
 export function logKeysFromDidDocument(doc: DidDocument, logOrigin: string) {

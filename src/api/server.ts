@@ -12,9 +12,11 @@ import { resolveActor, SESSION_COOKIE } from './auth.js';
 import { errorHandler, sendError } from './errors.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerApplicationRoutes } from './routes/applications.js';
+import { registerInteropRoutes } from './routes/interop.js';
 import { registerLabelRoutes } from './routes/labels.js';
 import { registerLogRoutes } from './routes/log.js';
 import { registerOidcRoutes } from './routes/oidc.js';
+import { registerPlacementRoutes } from './routes/placement.js';
 import { registerPublicRoutes } from './routes/public.js';
 import { registerRegistryRoutes } from './routes/registry.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
@@ -135,6 +137,8 @@ export async function buildServer(ctx: Context, options: ServerOptions = {}): Pr
   await registerLabelRoutes(app, ctx);
   await registerRegistryRoutes(app, ctx);
   await registerWebhookRoutes(app, ctx);
+  await registerInteropRoutes(app, ctx);
+  await registerPlacementRoutes(app, ctx);
   if (options.extend) await options.extend(app);
   return app;
 }

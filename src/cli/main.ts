@@ -1,11 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import * as adminCommand from './commands/admin.js';
 import * as evaluateCommand from './commands/evaluate.js';
+import * as exportCommand from './commands/export.js';
+import * as importCommand from './commands/import.js';
 import * as keysCommand from './commands/keys.js';
 import * as logCommand from './commands/log.js';
+import * as placeCommand from './commands/place.js';
 import * as referentialCommand from './commands/referential.js';
+import * as scanCommand from './commands/scan.js';
 import * as schemaCommand from './commands/schema.js';
 import * as serveCommand from './commands/serve.js';
+import * as sovereigntyCommand from './commands/sovereignty.js';
 import * as verifyCommand from './commands/verify.js';
 import { formatError } from './errors.js';
 
@@ -27,6 +32,11 @@ const commands: Array<{ register(program: Command): void }> = [
   logCommand,
   schemaCommand,
   referentialCommand,
+  exportCommand,
+  importCommand,
+  sovereigntyCommand,
+  placeCommand,
+  scanCommand,
 ];
 for (const command of commands) command.register(program);
 

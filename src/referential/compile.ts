@@ -6,6 +6,8 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { Issue } from '../util/source.js';
 import { formatPath } from '../util/source.js';
+import { orderDefinitions } from './definition-order.js';
+import { type CompiledScoring, compileScoring } from './scoring.js';
 import type { CriterionDefinition, I18n, ReferentialDocument } from './types.js';
 
 /** Variables a rule may read. `facts` are derived by the evaluation, `ctx` carries the evaluation context. */
@@ -39,6 +41,8 @@ export interface CompiledReferential {
   definitions: Array<[string, CompiledExpression]>;
   criteria: CompiledCriterion[];
   levelOrder: string[];
+  /** Rungs and objectives of scored criteria (assessment referentials), see ./scoring.ts. */
+  scoring?: CompiledScoring;
 }
 
 function createEnvironment(): Environment {
@@ -89,6 +93,7 @@ export function compileReferential(doc: ReferentialDocument): CompiledReferentia
     const fn = compile(source, ['definitions', name]);
     if (fn) definitions.push([name, fn]);
   }
+  orderDefinitions(definitions, issues);
 
   const seen = new Set<string>();
   const criteria: CompiledCriterion[] = [];
@@ -152,10 +157,12 @@ export function compileReferential(doc: ReferentialDocument): CompiledReferentia
     }
   });
 
+  checkDataClasses(doc, levelIds, issues);
+  const scoring = compileScoring(doc, compile, issues);
   if (issues.length > 0)
     throw new ReferentialError(`referential ${doc.id}@${doc.version} is invalid`, issues);
   const params = Object.fromEntries(Object.entries(doc.parameters).map(([k, v]) => [k, v.value]));
-  return { document: doc, params, definitions, criteria, levelOrder };
+  return { document: doc, params, definitions, criteria, levelOrder, ...(scoring ? { scoring } : {}) };
 }
 
 export function placeholders(template: string): string[] {
@@ -164,4 +171,51 @@ export function placeholders(template: string): string[] {
 
 function firstLine(message: string | undefined): string {
   return (message ?? 'invalid expression').split('\n')[0]!.trim();
+}
+
+/**
+ * Data classes must name known levels, parameters holding country lists and an existing class to extend
+ * (without a cycle); a sector overlay may only name a defined class once the referential defines any.
+ */
+function checkDataClasses(doc: ReferentialDocument, levelIds: Set<string>, issues: Issue[]): void {
+  const classes = doc.dataClasses ?? [];
+  const ids = new Map<string, number>();
+  classes.forEach((c, i) => {
+    if (ids.has(c.id))
+      issues.push({ path: formatPath(['dataClasses', i, 'id']), message: `duplicate data class "${c.id}"` });
+    ids.set(c.id, i);
+  });
+  classes.forEach((c, i) => {
+    const at = (...rest: (string | number)[]) => formatPath(['dataClasses', i, ...rest]);
+    if (c.minimumLevel !== undefined && !levelIds.has(c.minimumLevel))
+      issues.push({ path: at('minimumLevel'), message: `unknown level "${c.minimumLevel}"` });
+    c.territories?.forEach((t, j) => {
+      if (!t.startsWith('params.')) return;
+      const value = doc.parameters[t.slice('params.'.length)]?.value;
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && /^[A-Z]{2}$/.test(v)))
+        issues.push({ path: at('territories', j), message: `${t} is not a parameter listing country codes` });
+    });
+    const seen = new Set<string>([c.id]);
+    for (let parent = c.extends; parent !== undefined; parent = classes[ids.get(parent) ?? -1]?.extends) {
+      if (!ids.has(parent)) {
+        issues.push({ path: at('extends'), message: `unknown data class "${parent}"` });
+        break;
+      }
+      if (seen.has(parent)) {
+        issues.push({ path: at('extends'), message: `"${c.id}" extends itself through "${parent}"` });
+        break;
+      }
+      seen.add(parent);
+    }
+  });
+  if (classes.length === 0) return;
+  doc.criteria.forEach((c, i) => {
+    c.dataClasses?.forEach((name, j) => {
+      if (!ids.has(name))
+        issues.push({
+          path: formatPath(['criteria', i, 'dataClasses', j]),
+          message: `unknown data class "${name}"`,
+        });
+    });
+  });
 }

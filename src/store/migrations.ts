@@ -15,6 +15,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0002_registry': registry(),
         '0003_webhooks': webhookLog(),
         '0004_oidc': oidc(),
+        '0005_placement_classes': placementClasses(),
+        '0006_registry_seal': registrySeal(),
       };
     },
   };
@@ -448,6 +450,43 @@ function registry(): Migration {
       await db
         .insertInto('registry_meta' as never)
         .values({ id: 1, generation: 0, epoch: 0, rebuilt_at: null } as never)
+        .execute();
+    },
+  };
+}
+
+/**
+ * Data classes an organisation defines on top of the referential's (src/workflow/placement-classes.ts):
+ * its definition as sent, resolved against the referential whenever it is used.
+ */
+function placementClasses(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('placement_classes')
+        .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('definition', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('placement_classes_pk', ['organisation_id', 'id'])
+        .execute();
+    },
+  };
+}
+
+/**
+ * SEAL bounds per objective (EU Cloud Sovereignty Framework) of each registry offer, for the tender-style
+ * gate of the registry search. Existing rows are filled by a rebuild on the next start.
+ */
+function registrySeal(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('registry_offers').addColumn('seal_profile', 'text').execute();
+      await db
+        .updateTable('registry_meta' as never)
+        .set({ rebuilt_at: null } as never)
         .execute();
     },
   };

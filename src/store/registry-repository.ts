@@ -180,6 +180,7 @@ export function indexRows(
       'countries',
       'certifications',
       'search_text',
+      'seal_profile',
       'generation',
     ])
     .where('generation', '>', afterGeneration)

@@ -296,6 +296,8 @@ export interface RegistryOfferTable {
   certifications: string;
   /** Folded words of the offer and provider names and ids, space-separated with a space at each end. */
   search_text: string;
+  /** JSON `{"SOV-1": {min, max}, …}`: SEAL bounds per objective (EU CSF), null when not computed. */
+  seal_profile?: string | null;
   declaration_version: number;
   /** registry_meta.generation of the transaction that wrote the row: search indexes catch up from it. */
   generation: number;

@@ -24,7 +24,10 @@ import { enqueueLabelEvent } from './webhooks.js';
 export type { Verdict } from './review.js';
 
 export type ApplicationState = 'submitted' | 'in-review' | 'reviewed' | 'granted' | 'refused' | 'withdrawn';
-const OPEN_STATES: ApplicationState[] = ['submitted', 'in-review', 'reviewed'];
+/** An offer has at most one application in these states. */
+export const OPEN_STATES: readonly ApplicationState[] = ['submitted', 'in-review', 'reviewed'];
+/** Until review is complete the provider may still withdraw the application or add evidence to it. */
+export const PROVIDER_EDITABLE_STATES: readonly ApplicationState[] = ['submitted', 'in-review'];
 export const DEFAULT_REFERENTIAL = 'cloud-de-confiance';
 
 async function lockApplication(
@@ -117,9 +120,21 @@ export async function submitApplication(
     ]);
   }
   const referential = ctx.referentials.latest(input.referentialId ?? DEFAULT_REFERENTIAL);
+  // An assessment referential (the EU sovereignty framework) scores offers; it has no label to award.
+  if (referential.document.kind === 'assessment') {
+    throw invalid('not a label referential', [
+      { path: '$.referentialId', message: `${referential.document.id} scores offers and awards no label` },
+    ]);
+  }
   if (!referential.levelOrder.includes(input.targetLevel)) {
     throw invalid('unknown level', [
       { path: '$.targetLevel', message: `one of: ${referential.levelOrder.join(', ')}` },
+    ]);
+  }
+  const dataClasses = referential.document.dataClasses?.map((c) => c.id) ?? [];
+  if (input.dataClass && dataClasses.length > 0 && !dataClasses.includes(input.dataClass)) {
+    throw invalid('unknown data class', [
+      { path: '$.dataClass', message: `one of: ${dataClasses.join(', ')}` },
     ]);
   }
   const now = ctx.clock();
@@ -527,7 +542,7 @@ export async function withdrawApplication(
       throw notFound(`application ${id}`);
     }
     expectVersion(app, expectedVersion);
-    expectState(app, 'withdraw', 'submitted', 'in-review');
+    expectState(app, 'withdraw', ...PROVIDER_EDITABLE_STATES);
     return transition(trx, ctx, app, a.userId, 'application.withdrawn', { state: 'withdrawn' });
   });
 }

@@ -4,7 +4,7 @@
  * readable by the owning provider, the assigned assessor and the authority.
  */
 import { randomUUID } from 'node:crypto';
-import { canRead } from './applications.js';
+import { canRead, PROVIDER_EDITABLE_STATES } from './applications.js';
 import { recordAudit } from './audit.js';
 import type { Actor, Context } from './context.js';
 import { conflict, invalid, notFound, WorkflowError } from './errors.js';
@@ -26,7 +26,7 @@ export async function uploadEvidence(ctx: Context, actor: Actor | null, input: E
     .where('id', '=', input.applicationId)
     .executeTakeFirst();
   if (!app || app.organisation_id !== a.organisationId) throw notFound(`application ${input.applicationId}`);
-  if (!['submitted', 'in-review'].includes(app.state))
+  if (!(PROVIDER_EDITABLE_STATES as readonly string[]).includes(app.state))
     throw conflict(`cannot add evidence to an application that is ${app.state}`);
   const mediaType = input.mediaType.split(';')[0]!.trim().toLowerCase();
   if (!ctx.config.evidenceMediaTypes.includes(mediaType)) {

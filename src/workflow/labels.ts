@@ -31,6 +31,13 @@ const TRANSITIONS: Record<
   revoke: { from: ['active', 'suspended'], to: 'revoked', entry: 'label.revoked' },
 };
 
+/** The changes a label in this state allows (what the pages offer; the transitions still enforce them). */
+export function labelActions(state: LabelState): LabelAction[] {
+  return (Object.keys(TRANSITIONS) as LabelAction[]).filter((action) =>
+    TRANSITIONS[action].from.includes(state),
+  );
+}
+
 export interface IssueInput {
   applicationId: string | null;
   organisationId: string;

@@ -31,6 +31,8 @@ export interface SnapshotOffer {
   labelId: string;
   credentialDigest: string;
   status: { revocation: SnapshotStatusEntry; suspension: SnapshotStatusEntry };
+  /** Schemes and statuses the provider declares (placement decisions read them; absent before 2026-11). */
+  certifications?: Array<{ scheme: string; status: string }>;
 }
 
 export interface RegistrySnapshot {

@@ -216,6 +216,7 @@ async function readOffers(ctx: Context, now: Date): Promise<SnapshotOffer[]> {
         labelId: row.label_id,
         credentialDigest: row.credential_digest,
         status: statusEntries(ctx, row),
+        certifications: JSON.parse(row.certifications),
       });
     }
     if (rows.length < 2000) return offers;

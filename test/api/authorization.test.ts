@@ -383,6 +383,40 @@ const MATRIX: Record<string, Entry> = {
   'GET /v1/registry/export.csv': { expect: PUBLIC, request: () => ({ url: '/v1/registry/export.csv' }) },
   'GET /v1/registry/snapshot': { expect: PUBLIC, request: () => ({ url: '/v1/registry/snapshot' }) },
 
+  // ----------------------------------------------------------------- interoperability (Gaia-X, OSCAL, EU CSF)
+  'POST /v1/interop/gaiax/import': {
+    expect: SIGNED_IN_READ,
+    request: () => ({
+      url: '/v1/interop/gaiax/import',
+      payload: {
+        document: JSON.parse(
+          readFileSync(join(repoRoot, 'test/fixtures/gaiax/provider-vp.unsigned.json'), 'utf8'),
+        ),
+        allowUnsigned: true,
+      },
+    }),
+  },
+  'GET /v1/referentials/:id/:version/oscal': {
+    expect: PUBLIC,
+    request: () => ({ url: '/v1/referentials/cloud-de-confiance/1.0.0/oscal' }),
+  },
+  'GET /v1/applications/:id/oscal': {
+    expect: row(401, OK, 404, OK, 404, OK, OK),
+    request: (r) => ({ url: `/v1/applications/${r.world.label.applicationId}/oscal` }),
+  },
+  'GET /v1/labels/:id/gaiax': {
+    expect: PUBLIC,
+    request: (r) => ({ url: `/v1/labels/${r.world.label.labelId}/gaiax` }),
+  },
+  'GET /v1/registry/offers/:id/sovereignty': {
+    expect: PUBLIC,
+    request: (r) => ({ url: `/v1/registry/offers/${r.world.label.offerId}/sovereignty?gate=SOV-3:2` }),
+  },
+  'POST /v1/sovereignty/assess': {
+    expect: SIGNED_IN_READ,
+    request: (r) => ({ url: '/v1/sovereignty/assess', payload: { declaration: r.world.label.declaration } }),
+  },
+
   // ----------------------------------------------------------------- webhooks (anyone signed in subscribes)
   'POST /v1/webhooks': {
     expect: SIGNED_IN_WRITE,
@@ -419,6 +453,46 @@ const MATRIX: Record<string, Entry> = {
   'POST /v1/webhooks/:id/test': {
     expect: row(401, OK, 404, 404, 404, 404, 403),
     request: (r) => ({ url: `/v1/webhooks/${r.world.webhookId}/test` }),
+  },
+
+  // ----------------------------------------------------------------- placement (decisions are public)
+  'POST /v1/placement/decisions': {
+    expect: PUBLIC,
+    request: () => ({ url: '/v1/placement/decisions', payload: { class: 'sensitive' } }),
+  },
+  'GET /v1/placement/classes': { expect: PUBLIC, request: () => ({ url: '/v1/placement/classes' }) },
+  // Anyone signed in defines classes for its own organisation only.
+  'PUT /v1/placement/classes/:id': {
+    expect: SIGNED_IN_WRITE,
+    request: () => ({
+      url: `/v1/placement/classes/matrix-${randomBytes(4).toString('hex')}`,
+      payload: { title: 'Matrix', extends: 'personal' },
+    }),
+  },
+  // Another organisation's class does not exist for the caller, the authority included.
+  'DELETE /v1/placement/classes/:id': (() => {
+    let id = '';
+    return {
+      expect: row(401, OK, 404, 404, 404, 404, 403),
+      prepare: async (t: Tools) => {
+        id = `matrix-${randomBytes(4).toString('hex')}`;
+        expectStatus(
+          await t.client.request('PUT', `/v1/placement/classes/${id}`, {
+            as: t.people.owner,
+            payload: { title: 'To delete', extends: 'internal' },
+          }),
+          201,
+          'PUT /v1/placement/classes/:id',
+        );
+        return {};
+      },
+      request: () => ({ url: `/v1/placement/classes/${id}` }),
+    };
+  })(),
+  'GET /v1/regions': { expect: PUBLIC, request: () => ({ url: '/v1/regions' }) },
+  'GET /v1/regions/:provider/:code': {
+    expect: PUBLIC,
+    request: () => ({ url: '/v1/regions/aws/eu-west-3' }),
   },
 };
 

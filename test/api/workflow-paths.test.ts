@@ -452,6 +452,21 @@ for (const engine of await engines()) {
       assert.equal(suspended.version, version + 1);
     });
 
+    it('refuses an application for a data class the referential does not define', async () => {
+      const built = await builder.declare();
+      const reply = expectStatus(
+        await post('/v1/applications', provider, {
+          offerId: built.offerId,
+          targetLevel: 'trusted',
+          dataClass: 'secret',
+        }),
+        400,
+        'unknown data class',
+      );
+      assert.equal(reply.details[0].path, '$.dataClass');
+      assert.match(reply.details[0].message, /health/);
+    });
+
     it('refuses a second open application for the same offer, and accepts one once the first is closed', async () => {
       const built = await builder.build('in-review');
       const again = () =>

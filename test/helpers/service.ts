@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { buildServer } from '../../src/api/server.js';
+import { buildServer, type ServerOptions } from '../../src/api/server.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { MemoryKeyProvider } from '../../src/credentials/index.js';
 import { actorFor, createOrganisation, createUser } from '../../src/workflow/accounts.js';
@@ -76,7 +76,7 @@ export interface TestService {
 export async function startService(
   engine: Engine,
   overrides: Partial<Config> = {},
-  options: { fileKeys?: boolean } = {},
+  options: { fileKeys?: boolean; server?: (ctx: Context) => ServerOptions } = {},
 ): Promise<TestService> {
   const dir = mkdtempSync(join(tmpdir(), 'confiance-svc-'));
   const database = engine === 'postgres' ? await createPostgresDatabase() : undefined;
@@ -104,7 +104,7 @@ export async function startService(
   // File keys when a test runs the CLI against the same data directory; memory keys are faster otherwise.
   const keys = options.fileKeys ? undefined : await MemoryKeyProvider.create(clock.now);
   const ctx = await createContext(config, { ...(keys ? { keys } : {}), clock: () => clock.now });
-  const app = await buildServer(ctx);
+  const app = await buildServer(ctx, options.server?.(ctx));
   await app.ready();
   return {
     engine,

@@ -47,6 +47,9 @@ const searchQuery = {
       'Certification `scheme` (any status) or `scheme:status`, e.g. `SecNumCloud:qualified`',
     ),
     state: many(`Public state: ${PUBLIC_STATES.join(', ')}`),
+    seal: many(
+      'Tender gate: minimum SEAL per EU Cloud Sovereignty Framework objective, e.g. `SOV-2:3,SOV-3:3`; every requirement must be proven by the declaration (values are all required, not alternatives)',
+    ),
     sort: {
       type: 'string',
       enum: SORT_KEYS.flatMap((k) => [k, `-${k}`]),

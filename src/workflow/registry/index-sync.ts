@@ -44,7 +44,19 @@ function toIndexRow(r: IndexRowSource): IndexRow {
       (c) => `${c.scheme}:${c.status}`,
     ),
     terms: r.search_text.split(' ').filter(Boolean),
+    seal: provenSeal(r.seal_profile),
   };
+}
+
+/** The SEAL each objective is proven to reach (the lower bound of the stored profile). */
+function provenSeal(json: string | null | undefined): Record<string, number> {
+  if (!json) return {};
+  try {
+    const profile = JSON.parse(json) as Record<string, { min: number }>;
+    return Object.fromEntries(Object.entries(profile).map(([objective, r]) => [objective, Number(r.min)]));
+  } catch {
+    return {};
+  }
 }
 
 async function catchUp(store: Store, holder: Holder, target: RegistryVersion): Promise<void> {

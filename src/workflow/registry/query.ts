@@ -6,6 +6,8 @@
 import { LABEL_LEVELS, SERVICE_MODELS } from '../../credentials/label-credential.js';
 import { isCountryCode } from '../../declaration/countries.js';
 import { declarationSchema } from '../../declaration/validate.js';
+import { formatSealGate, parseSealGate, SealGateError } from '../../sovereignty/gate.js';
+import { shippedObjectives } from '../../sovereignty/profile.js';
 import { type ErrorDetail, invalid } from '../errors.js';
 import type { PublicState, SortKey } from './search-index.js';
 import { words } from './text.js';
@@ -32,6 +34,8 @@ export interface RegistrySearchInput {
   provider?: Many;
   certification?: Many;
   state?: Many;
+  /** Minimum SEAL per EU CSF objective, all required: `SOV-2:3,SOV-3:3`. */
+  seal?: Many;
   /** `name` | `level` | `validUntil`, `-` in front for the reverse order. */
   sort?: string | undefined;
   limit?: number | string | undefined;
@@ -47,6 +51,8 @@ export interface RegistrySearch {
   /** `scheme:status`, or a bare scheme meaning any status. */
   certification: string[];
   state: PublicState[];
+  /** `SOV-n:k`, canonical, one per objective (the strictest asked). */
+  seal: string[];
   sort: SortKey;
   descending: boolean;
   limit: number;
@@ -164,6 +170,16 @@ export function parseRegistrySearch(input: RegistrySearchInput): RegistrySearch 
     `a state (${PUBLIC_STATES.join(', ')})`,
   );
 
+  let seal: string[] = [];
+  try {
+    seal = formatSealGate(parseSealGate(values(input.seal), shippedObjectives()))
+      .split(',')
+      .filter(Boolean);
+  } catch (err) {
+    if (!(err instanceof SealGateError)) throw err;
+    details.push(...err.issues);
+  }
+
   const rawSort = input.sort ?? 'name';
   const descending = rawSort.startsWith('-');
   const sort = canonical(SORT_KEYS, descending ? rawSort.slice(1) : rawSort) as SortKey | undefined;
@@ -181,6 +197,7 @@ export function parseRegistrySearch(input: RegistrySearchInput): RegistrySearch 
     provider,
     certification,
     state,
+    seal,
     sort: sort!,
     descending,
     limit,

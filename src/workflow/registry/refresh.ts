@@ -14,6 +14,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { LABEL_LEVELS } from '../../credentials/label-credential.js';
 import type { Declaration } from '../../declaration/types.js';
+import { registrySealProfile } from '../../sovereignty/profile.js';
 import * as repo from '../../store/registry-repository.js';
 import type { Database, LabelTable, RegistryOfferTable } from '../../store/schema.js';
 import { distinctWords, fold } from './text.js';
@@ -158,10 +159,21 @@ export function buildRegistryEntry(label: LabelTable, sources: repo.OfferSources
     countries: JSON.stringify(countries),
     certifications: JSON.stringify(certifications),
     search_text: ` ${terms.join(' ')} `,
+    seal_profile: sealProfileJson(d, [label.updated_at, sources.updated_at].sort().at(-1)!.slice(0, 10)),
     declaration_version: Number(sources.version),
     generation: 0,
     updated_at: [label.updated_at, sources.updated_at].sort().at(-1)!,
   };
+}
+
+/** SEAL bounds per objective for the search's SEAL gate; null rather than failing the registry write. */
+function sealProfileJson(d: Declaration, date: string): string | null {
+  try {
+    const profile = registrySealProfile(d, date);
+    return profile ? JSON.stringify(profile) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The regions the label's credential certifies; undefined when the token cannot be read. */

@@ -53,6 +53,8 @@ export interface IndexRow {
   certifications: readonly string[];
   /** Folded words. */
   terms: readonly string[];
+  /** SEAL each EU CSF objective is proven to reach (lower bounds), e.g. {"SOV-2": 3}. */
+  seal?: Readonly<Record<string, number>>;
 }
 
 export interface IndexQuery {
@@ -65,6 +67,8 @@ export interface IndexQuery {
   /** `scheme:status`, or a bare scheme for any status. */
   certification: readonly string[];
   state: readonly PublicState[];
+  /** `SOV-n:k` requirements, all to be met (a tender gate): objective n proven at SEAL-k or above. */
+  seal?: readonly string[];
   now: number;
   sort: SortKey;
   descending: boolean;
@@ -81,7 +85,7 @@ export interface IndexResult {
 }
 
 const STATES: readonly PublicState[] = ['active', 'suspended', 'revoked', 'expired'];
-type BitFacet = 'level' | 'serviceModel' | 'storedState' | 'country' | 'certification';
+type BitFacet = 'level' | 'serviceModel' | 'storedState' | 'country' | 'certification' | 'seal';
 
 /** Bitsets of the public states, valid while `now` stays in [from, until): no label crosses its end there. */
 interface StateBits {
@@ -113,6 +117,7 @@ export class RegistrySearchIndex {
     storedState: new Map(),
     country: new Map(),
     certification: new Map(),
+    seal: new Map(),
   };
   readonly #providers = new Dictionary();
   readonly #providerSlots: number[][] = [];
@@ -147,6 +152,14 @@ export class RegistrySearchIndex {
     this.#mark('storedState', [row.state], slot);
     this.#mark('country', row.countries, slot);
     this.#mark('certification', row.certifications, slot);
+    // One bit per level proven, so `SOV-2:3` is one bitset however the levels above it are spread.
+    this.#mark(
+      'seal',
+      Object.entries(row.seal ?? {}).flatMap(([objective, min]) =>
+        Array.from({ length: Math.max(0, min) }, (_, k) => `${objective}:${k + 1}`),
+      ),
+      slot,
+    );
     const codes: number[] = [];
     row.terms.forEach((term) => {
       const known = this.#words.values.length;
@@ -178,7 +191,7 @@ export class RegistrySearchIndex {
 
   search(q: IndexQuery): IndexResult {
     const states = this.#stateBits(q.now);
-    const masks = new Map<FacetName | 'words', Uint32Array>();
+    const masks = new Map<FacetName | 'words' | 'seal', Uint32Array>();
     if (q.words.length > 0) masks.set('words', this.#wordsMask(q.words));
     for (const facet of ['level', 'serviceModel', 'country'] as const) {
       const wanted = q[facet];
@@ -192,6 +205,13 @@ export class RegistrySearchIndex {
       // A bare scheme stands for every status of it.
       const wanted = (v: string) => q.certification.some((c) => v === c || v.startsWith(`${c}:`));
       masks.set('certification', this.#union('certification', wanted));
+    }
+    const seal = (q.seal ?? []).filter((r) => !r.endsWith(':0'));
+    if (seal.length > 0) {
+      // Requirements of a gate are AND-ed, unlike the alternatives of a facet.
+      const mask = this.#live.slice();
+      for (const r of seal) andInto(mask, this.#bits.seal.get(r) ?? new Uint32Array(mask.length));
+      masks.set('seal', mask);
     }
     if (q.provider.length > 0) {
       const mask = new Uint32Array(this.#live.length);
@@ -340,7 +360,7 @@ export class RegistrySearchIndex {
   }
 
   /** Live slots passing every mask but `except`'s. */
-  #and(masks: Map<FacetName | 'words', Uint32Array>, except?: FacetName): Uint32Array {
+  #and(masks: Map<FacetName | 'words' | 'seal', Uint32Array>, except?: FacetName): Uint32Array {
     const out = this.#live.slice();
     for (const [name, mask] of masks) if (name !== except) andInto(out, mask);
     return out;
