@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { buildServer } from '../../api/server.js';
 import { ConfigError, loadConfig } from '../../config.js';
+import { webServerOptions } from '../../web/plugin.js';
 import { createContext } from '../../workflow/bootstrap.js';
 import { suspendAfterGracePeriod } from '../../workflow/reevaluation.js';
 import { isEmpty, seedExamples } from '../../workflow/seed.js';
@@ -37,7 +38,7 @@ export function register(program: Command): void {
           `Loaded ${seeded.length} sample declarations (${seeded.filter((s) => s.level).length} labelled).\n`,
         );
       }
-      const app = await buildServer(ctx, { logger: { level: config.logLevel } });
+      const app = await buildServer(ctx, { logger: { level: config.logLevel }, ...webServerOptions(ctx) });
       await app.listen({ port: config.port, host: config.host });
       const sweep = setInterval(() => {
         suspendAfterGracePeriod(ctx).catch((err) => app.log.error({ err }, 'grace-period sweep failed'));
@@ -54,6 +55,7 @@ export function register(program: Command): void {
       };
       process.stdout.write(
         `confiance is listening on ${config.publicUrl}\n` +
+          `  registry      ${config.publicUrl}/\n` +
           `  API docs      ${config.publicUrl}/docs\n` +
           `  OpenAPI       ${config.publicUrl}/openapi.json\n` +
           `  DID document  ${config.publicUrl}/.well-known/did.json\n` +
