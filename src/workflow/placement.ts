@@ -14,17 +14,13 @@ import { loadRegionCatalogue, type RegionCatalogue } from '../regions/catalogue.
 import { placementTarget, QuestionError } from '../regions/target.js';
 import { parseSealGate, type SealGate, SealGateError } from '../sovereignty/gate.js';
 import { shippedObjectives } from '../sovereignty/profile.js';
-import type { SealProfile } from '../sovereignty/types.js';
 import { latestCheckpoint } from '../store/log-repository.js';
-import * as repo from '../store/registry-repository.js';
 import type { Actor, Context } from './context.js';
 import { invalid } from './errors.js';
-import { publicState } from './labels.js';
 import { findOrganisationClass } from './placement-classes.js';
 import { referentialClasses, referentialOf } from './placement-referential.js';
 import { cacheOf, memo } from './registry/cache.js';
-import { statusEntries } from './registry/present.js';
-import { registryVersion } from './registry.js';
+import { readOffers, registryVersion } from './registry.js';
 
 export { MAX_LIMIT as MAX_LIST_LIMIT } from '../regions/target.js';
 
@@ -50,45 +46,10 @@ export async function placementState(ctx: Context): Promise<PlacementState> {
   const now = ctx.clock();
   const version = await registryVersion(ctx, now);
   return memo(cacheOf<Promise<PlacementState>>(ctx, 'placement.engine', 1), version, async () => {
-    const offers = await registryOffers(ctx, now);
+    const offers: PlacementOffer[] = await readOffers(ctx, now);
     const levelOrder = referentialOf(ctx).levelOrder;
     return { engine: new PlacementEngine({ offers, levelOrder, now }), version, asOf: now };
   });
-}
-
-async function registryOffers(ctx: Context, now: Date): Promise<PlacementOffer[]> {
-  const offers: PlacementOffer[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const rows = await repo.registryBatch(ctx.store.db, after, 2000);
-    for (const row of rows) {
-      offers.push({
-        offer: { id: row.offer_id, name: row.offer_name, serviceModel: row.service_model },
-        provider: { id: row.provider_id, name: row.provider_name },
-        level: row.level,
-        state: publicState(row, now),
-        validUntil: row.valid_until,
-        regions: JSON.parse(row.regions),
-        certifications: JSON.parse(row.certifications),
-        seal: sealOf(row.seal_profile),
-        labelId: row.label_id,
-        credentialDigest: row.credential_digest,
-        status: statusEntries(ctx, row),
-      });
-    }
-    if (rows.length < 2000) return offers;
-    after = rows.at(-1)!.offer_id;
-  }
-}
-
-/** The stored SEAL profile; null when absent or unreadable, so a gate reports it unproven. */
-function sealOf(json: string | null | undefined): SealProfile | null {
-  if (!json) return null;
-  try {
-    return JSON.parse(json) as SealProfile;
-  } catch {
-    return null;
-  }
 }
 
 /** The query's SEAL gate against the shipped framework's objectives; bad input names `$.seal`. */

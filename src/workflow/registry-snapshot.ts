@@ -11,6 +11,7 @@ import { base64urlDecode } from '../credentials/encoding.js';
 import { importVerificationKey, verifyCompact } from '../credentials/jws.js';
 import type { DidDocument } from '../credentials/types.js';
 import { type ParsedCheckpoint, verifyCheckpoint } from '../ledger/checkpoint.js';
+import type { SealProfile } from '../sovereignty/types.js';
 
 export const REGISTRY_SNAPSHOT_TYP = 'application/registry-snapshot+jwt';
 
@@ -33,6 +34,8 @@ export interface SnapshotOffer {
   status: { revocation: SnapshotStatusEntry; suspension: SnapshotStatusEntry };
   /** Schemes and statuses the provider declares (placement decisions read them; absent before 2026-11). */
   certifications?: Array<{ scheme: string; status: string }>;
+  /** The offer's proven EU sovereignty (SEAL) bounds, for SEAL gates offline; null when not assessed. */
+  seal?: SealProfile | null;
 }
 
 export interface RegistrySnapshot {

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { SIGNING_ALG } from '../credentials/constants.js';
 import { signCompact } from '../credentials/jws.js';
+import type { SealProfile } from '../sovereignty/types.js';
 import { latestCheckpoint } from '../store/log-repository.js';
 import * as repo from '../store/registry-repository.js';
 import type { Context } from './context.js';
@@ -199,7 +200,18 @@ async function snapshotOffers(ctx: Context, now: Date): Promise<SnapshotOffer[]>
   }
 }
 
-async function readOffers(ctx: Context, now: Date): Promise<SnapshotOffer[]> {
+/** The stored SEAL profile; null when absent or unreadable, so that a gate reports it unproven. */
+function sealProfileOf(json: string | null | undefined): SealProfile | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as SealProfile;
+  } catch {
+    return null;
+  }
+}
+
+/** Every registry offer as the snapshot (and the placement engine) sees it, read in keyset batches. */
+export async function readOffers(ctx: Context, now: Date): Promise<SnapshotOffer[]> {
   const db = ctx.store.db;
   const offers: SnapshotOffer[] = [];
   let after: string | null = null;
@@ -217,6 +229,7 @@ async function readOffers(ctx: Context, now: Date): Promise<SnapshotOffer[]> {
         credentialDigest: row.credential_digest,
         status: statusEntries(ctx, row),
         certifications: JSON.parse(row.certifications),
+        seal: sealProfileOf(row.seal_profile),
       });
     }
     if (rows.length < 2000) return offers;

@@ -182,7 +182,7 @@ describe('confiance place', () => {
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /invalid --seal/);
     assert.match(bad.stderr, /--seal: "SOV-9" is not an objective/);
-    // The registry snapshot carries no SEAL profiles: offline, the gate is unproven, never guessed.
+    // The signed registry snapshot carries each offer's SEAL bounds: offline answers agree with online ones.
     const offline = await cli([
       'place',
       '--snapshot',
@@ -198,8 +198,25 @@ describe('confiance place', () => {
       '--lang',
       'en',
     ]);
-    assert.equal(offline.status, 1, offline.stderr + offline.stdout);
-    assert.match(offline.stdout, /does not give the offer's SEAL levels/);
+    assert.equal(offline.status, 0, offline.stderr + offline.stdout);
+    assert.match(offline.stdout, /SOV-1 \(SEAL-2 to SEAL-4\)/);
+    const offlineBelow = await cli([
+      'place',
+      '--snapshot',
+      file('snapshot.jwt'),
+      '--did',
+      file('did.json'),
+      '--class',
+      'public',
+      '--offer',
+      'outscale-iaas-cloudgouv',
+      '--seal',
+      'SOV-3:3',
+      '--lang',
+      'en',
+    ]);
+    assert.equal(offlineBelow.status, 1, offlineBelow.stderr + offlineBelow.stdout);
+    assert.match(offlineBelow.stdout, /SOV-3 \(SEAL-1 to\s+SEAL-2\)/);
   });
 
   it('scans against the server: its signed snapshot, checked, then decided locally', async () => {
