@@ -216,6 +216,14 @@ const CASES: Record<string, Case[]> = {
       },
       en: /lacks: exportFormatsDocumented, secureDeletion\./,
     },
+    {
+      name: 'the stated commitments hold but one is not stated: missing data, not a failure',
+      status: 'missing-data',
+      mutate: (d) => {
+        delete d.offer.contract!.reversibility!.secureDeletion;
+      },
+      en: /secureDeletion/,
+    },
   ],
 
   'EU-LOC-01': [
