@@ -9,6 +9,7 @@ import { explainCheck } from '../placement/explain.js';
 import type { DataClass, Lang } from '../placement/types.js';
 import type { CatalogueProvider, RegionCatalogue } from '../regions/catalogue.js';
 import { locate } from '../regions/locate.js';
+import type { SealGate } from '../sovereignty/gate.js';
 import type {
   Finding,
   FindingPlacement,
@@ -25,6 +26,8 @@ export interface ScanContext {
   catalogue: RegionCatalogue;
   lang: Lang;
   defaults: { dataClass?: string; provider?: string; region?: string };
+  /** A tender-style SEAL gate every placement must also meet (`--seal`). */
+  seal?: SealGate;
 }
 
 const W = {
@@ -262,11 +265,11 @@ function place(
       unresolved: W.unknownRegion[lang](claim.code, providers.key.replaceAll(',', ', ')),
     };
   else {
-    const decision = ctx.engine.decide(cls, {
-      kind: 'location',
-      location: found.location,
-      offerIds: found.offerIds,
-    });
+    const decision = ctx.engine.decide(
+      cls,
+      { kind: 'location', location: found.location, offerIds: found.offerIds },
+      ctx.seal,
+    );
     const chosen = decision.candidates[0];
     const offer = chosen?.offerId ? ctx.engine.offer(chosen.offerId) : undefined;
     result = {

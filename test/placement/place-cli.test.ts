@@ -241,6 +241,35 @@ describe('confiance place', () => {
     const secret = out.findings.find((f: { id: string }) => f.id === 'outscale_volume.secret');
     assert.equal(secret.status, 'allowed', 'the seeded registry labels outscale-iaas-cloudgouv trusted');
     assert.equal(secret.placements[0].offer.id, 'outscale-iaas-cloudgouv');
+
+    // A SEAL gate the offer's proven levels do not reach denies the same resource, saying why.
+    const gated = await cli([
+      'scan',
+      file('plan.json'),
+      '--server',
+      url,
+      '--class',
+      'personal',
+      '--seal',
+      'SOV-3:3',
+      '--format',
+      'json',
+      '--lang',
+      'en',
+    ]);
+    assert.equal(gated.status, 1, gated.stderr);
+    const denied = JSON.parse(gated.stdout).findings.find(
+      (f: { id: string }) => f.id === 'outscale_volume.secret',
+    );
+    assert.equal(denied.status, 'denied');
+    const reason = denied.placements[0].reasons.find(
+      (x: { requirement: string }) => x.requirement === 'sovereignty',
+    );
+    assert.equal(reason.status, 'fail');
+    assert.match(reason.text, /SOV-3/);
+    const bad = await cli(['scan', file('plan.json'), '--server', url, '--seal', 'SOV-9:1']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /"SOV-9" is not an objective/);
   });
 
   it('refuses a snapshot whose signature does not match the DID document (exit 2)', async () => {

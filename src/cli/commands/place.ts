@@ -166,7 +166,8 @@ async function runPlace(options: PlaceOptions): Promise<void> {
   process.exitCode = receipt.outcome === 'allowed' ? EXIT.ok : EXIT.negative;
 }
 
-function parseGate(text: string): SealGate | undefined {
+/** `--seal SOV-2:3,SOV-3:3` against the shipped framework's objectives; bad input exits 2. */
+export function parseGate(text: string): SealGate | undefined {
   try {
     const gate = parseSealGate(text, shippedObjectives(), '--seal');
     return gate.length > 0 ? gate : undefined;

@@ -18,6 +18,7 @@ import { CliError, EXIT } from '../errors.js';
 import { openRegistrySource, readBounded, readStdinBounded } from '../placement-source.js';
 import { colourEnabled, progressBar, style } from '../render.js';
 import { parseLang } from '../shared.js';
+import { parseGate } from './place.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
@@ -32,6 +33,7 @@ interface ScanOptions {
   classKey: string;
   provider?: string;
   region?: string;
+  seal?: string;
   strict?: boolean;
   snapshot?: string;
   did?: string;
@@ -68,6 +70,7 @@ export function register(program: Command): void {
       'region of resources whose input leaves it to the environment (cluster region, AWS_REGION)',
     )
     .option('--strict', 'fail (exit 1) when a placement cannot be decided, not only when it is denied')
+    .option('--seal <gate>', 'also require proven EU sovereignty levels, e.g. SOV-2:3,SOV-3:3')
     .option('--snapshot <file>', 'signed registry snapshot (GET /v1/registry/snapshot), for offline use')
     .option('--did <file>', "the issuer's DID document, to check the snapshot's signature")
     .option('--server <url>', 'label authority to read the registry from (default: $CONFIANCE_SERVER)')
@@ -113,7 +116,9 @@ async function runScan(files: string[], options: ScanOptions): Promise<void> {
     },
     now,
   );
+  const seal = options.seal === undefined ? undefined : parseGate(options.seal);
   const context = {
+    ...(seal ? { seal } : {}),
     engine: source.engine,
     classes: source.classes,
     catalogue,
