@@ -10,6 +10,8 @@ import type { Transaction } from 'kysely';
 import type { Declaration } from '../declaration/types.js';
 import type { EvaluationResult } from '../evaluation/evaluate.js';
 import { evaluate } from '../evaluation/evaluate.js';
+import type { CompiledReferential } from '../referential/compile.js';
+import type { Lang } from '../referential/types.js';
 import type { ApplicationTable, Database } from '../store/schema.js';
 import { presentApplication } from './application-view.js';
 import { recordAudit } from './audit.js';
@@ -29,6 +31,21 @@ export const OPEN_STATES: readonly ApplicationState[] = ['submitted', 'in-review
 /** Until review is complete the provider may still withdraw the application or add evidence to it. */
 export const PROVIDER_EDITABLE_STATES: readonly ApplicationState[] = ['submitted', 'in-review'];
 export const DEFAULT_REFERENTIAL = 'cloud-de-confiance';
+
+/** The evaluation an application stores (in French) or a preview shows: the day's date, level and class. */
+export function applicationEvaluation(
+  referential: CompiledReferential,
+  declaration: Declaration,
+  now: Date,
+  options: { lang: Lang; targetLevel?: string | undefined; dataClass?: string | undefined },
+) {
+  return evaluate(referential, declaration, {
+    date: now.toISOString().slice(0, 10),
+    lang: options.lang,
+    ...(options.targetLevel ? { targetLevel: options.targetLevel } : {}),
+    ...(options.dataClass ? { dataClass: options.dataClass } : {}),
+  });
+}
 
 async function lockApplication(
   trx: Transaction<Database>,
@@ -138,12 +155,7 @@ export async function submitApplication(
     ]);
   }
   const now = ctx.clock();
-  const evaluation = evaluate(referential, declaration, {
-    date: now.toISOString().slice(0, 10),
-    lang: 'fr',
-    targetLevel: input.targetLevel,
-    ...(input.dataClass ? { dataClass: input.dataClass } : {}),
-  });
+  const evaluation = applicationEvaluation(referential, declaration, now, { ...input, lang: 'fr' });
   return ctx.store.db.transaction().execute(async (trx) => {
     const open = await trx
       .selectFrom('applications')

@@ -9,16 +9,19 @@ import { validateDeclaration } from '../declaration/validate.js';
 import { type EvaluationResult, evaluate } from '../evaluation/evaluate.js';
 import type { Lang } from '../referential/types.js';
 import type { LabelTable } from '../store/schema.js';
-import { getApplication, OPEN_STATES, PROVIDER_EDITABLE_STATES } from './applications.js';
+import {
+  applicationEvaluation,
+  DEFAULT_REFERENTIAL,
+  getApplication,
+  OPEN_STATES,
+  PROVIDER_EDITABLE_STATES,
+} from './applications.js';
 import type { Actor, Context } from './context.js';
 import { readDeclaration } from './declarations.js';
 import { invalid, notFound } from './errors.js';
 import { publicState } from './labels.js';
 import { authorize } from './policy.js';
 import { reviewedLevels, type Verdict } from './review.js';
-
-/** The referential applications are evaluated against (applications.ts: DEFAULT_REFERENTIAL). */
-const REFERENTIAL = 'cloud-de-confiance';
 
 export interface EvaluationOptions {
   lang: Lang;
@@ -28,7 +31,7 @@ export interface EvaluationOptions {
 
 /** Levels and data classes an application may name, with their titles in both languages. */
 export function applicationChoices(ctx: Context) {
-  const referential = ctx.referentials.latest(REFERENTIAL);
+  const referential = ctx.referentials.latest(DEFAULT_REFERENTIAL);
   const doc = referential.document;
   const classes = [...new Set(doc.criteria.flatMap((c) => c.dataClasses ?? []))];
   return {
@@ -66,13 +69,12 @@ export function evaluateAsApplication(
   declaration: Declaration,
   options: EvaluationOptions,
 ): EvaluationResult {
-  const referential = ctx.referentials.latest(REFERENTIAL);
-  return evaluate(referential, declaration, {
-    date: ctx.clock().toISOString().slice(0, 10),
-    lang: options.lang,
-    ...(options.targetLevel ? { targetLevel: options.targetLevel } : {}),
-    ...(options.dataClass ? { dataClass: options.dataClass } : {}),
-  });
+  return applicationEvaluation(
+    ctx.referentials.latest(DEFAULT_REFERENTIAL),
+    declaration,
+    ctx.clock(),
+    options,
+  );
 }
 
 /** Preview of a declaration not saved yet: invalid input is refused with every problem's JSON path. */

@@ -27,6 +27,17 @@ export async function isEmpty(ctx: Context): Promise<boolean> {
   return !row;
 }
 
+/** The demonstration authority or assessing body, with one user who has no password (cannot sign in). */
+async function seedAccount(ctx: Context, kind: 'authority' | 'assessor', name: string, displayName: string) {
+  const organisation = await createOrganisation(ctx, 'seed', { name, kind, country: 'FR' });
+  const user = await createUser(ctx, 'seed', {
+    organisationId: organisation.id,
+    email: `seed-${kind}@confiance.invalid`,
+    displayName,
+  });
+  return actorFor(user, 'password');
+}
+
 export async function seedExamples(
   ctx: Context,
   dir = EXAMPLES_DIR,
@@ -35,32 +46,13 @@ export async function seedExamples(
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort();
-  const authorityOrg = await createOrganisation(ctx, 'seed', {
-    name: 'Autorité du label (données de démonstration)',
-    kind: 'authority',
-    country: 'FR',
-  });
-  const authority = actorFor(
-    await createUser(ctx, 'seed', {
-      organisationId: authorityOrg.id,
-      email: 'seed-authority@confiance.invalid',
-      displayName: 'Seed authority',
-    }),
-    'password',
+  const authority = await seedAccount(
+    ctx,
+    'authority',
+    'Autorité du label (données de démonstration)',
+    'Seed authority',
   );
-  const assessorOrg = await createOrganisation(ctx, 'seed', {
-    name: 'Centre d’évaluation (démonstration)',
-    kind: 'assessor',
-    country: 'FR',
-  });
-  const assessor = actorFor(
-    await createUser(ctx, 'seed', {
-      organisationId: assessorOrg.id,
-      email: 'seed-assessor@confiance.invalid',
-      displayName: 'Seed assessor',
-    }),
-    'password',
-  );
+  const assessor = await seedAccount(ctx, 'assessor', 'Centre d’évaluation (démonstration)', 'Seed assessor');
   const providers = new Map<string, ReturnType<typeof actorFor>>();
   const today = ctx.clock().toISOString().slice(0, 10);
   const seeded: Array<{ file: string; offer: string; level: string | null }> = [];

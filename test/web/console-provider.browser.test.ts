@@ -31,9 +31,7 @@ describe('provider console in Chromium', () => {
   const watched: Watched[] = [];
 
   before(async () => {
-    // The service clock is fixed (2026-11-29T10:00Z) but the browser's is real: a session cookie expiring
-    // 8 h after the service's "now" would already be expired for the browser on any later day.
-    svc = await startBrowserService({ sessionTtlMinutes: 100 * 365 * 24 * 60 });
+    svc = await startBrowserService();
     provider = await createParty(svc, 'provider', 'Nuage Souverain SAS');
     const cast = {
       provider,

@@ -22,8 +22,6 @@ import {
 } from './harness.js';
 
 const PASSWORD = 'correct horse battery staple';
-/** Twenty years. */
-const SESSION_TTL_MINUTES = 20 * 365 * 24 * 60;
 
 describe('assessor and authority consoles in Chromium', () => {
   let svc: BrowserService;
@@ -39,7 +37,7 @@ describe('assessor and authority consoles in Chromium', () => {
   before(async () => {
     // The service runs on the tests' fixed clock (2026-11-29) while Chromium expires cookies by the wall
     // clock: sessions must outlive the gap, or the browser drops the session cookie as already expired.
-    svc = await startBrowserService({ sessionTtlMinutes: SESSION_TTL_MINUTES });
+    svc = await startBrowserService();
     provider = await createParty(svc, 'provider', 'Browser Cloud SAS');
     assessor = await createParty(svc, 'assessor', 'Alice Évaluatrice');
     linked = await createParty(svc, 'assessor', 'Carol Liée');

@@ -15,8 +15,7 @@ import type { Context } from '../../workflow/context.js';
 import { listOwnOffers, readDeclaration, saveDeclaration } from '../../workflow/declarations.js';
 import { invalid } from '../../workflow/errors.js';
 import { readEvidence, uploadEvidence } from '../../workflow/evidence.js';
-import { authorize } from '../../workflow/policy.js';
-import { reevaluateAll } from '../../workflow/reevaluation.js';
+import { publishReferentialVersion } from '../../workflow/referential-history.js';
 import { ifMatch, pageSchema } from '../http.js';
 
 const idParams = {
@@ -381,16 +380,8 @@ export async function registerApplicationRoutes(app: FastifyInstance, ctx: Conte
         },
       },
       async (request, reply) => {
-        const a = authorize(request.actor, 'write', 'authority');
         const text = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
-        const compiled = await ctx.referentials.publish(ctx, text, a.userId);
-        const outcomes = await reevaluateAll(ctx, a.userId);
-        return reply.code(201).send({
-          id: compiled.document.id,
-          version: compiled.document.version,
-          reevaluated: outcomes.length,
-          flagged: outcomes.filter((o) => !o.meets).map((o) => o.labelId),
-        });
+        return reply.code(201).send(await publishReferentialVersion(ctx, request.actor, text));
       },
     );
   });

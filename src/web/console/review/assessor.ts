@@ -12,55 +12,24 @@ import {
 } from '../../../workflow/applications.js';
 import type { Context } from '../../../workflow/context.js';
 import { WorkflowError } from '../../../workflow/errors.js';
-import { reviewQueue } from '../../../workflow/review-desk.js';
 import { pageActor } from '../../session.js';
-import { type FileState, isApplicationState, NOTICES, renderFile, sendEvidence } from './file.js';
-import {
-  type FieldErrors,
-  fieldErrorsOf,
-  formBody,
-  formVersion,
-  PAGE_SIZE,
-  pageNumber,
-  query,
-  reviewNotice,
-  text,
-} from './forms.js';
-import { renderReview } from './view.js';
+import { type FileState, renderFile, sendEvidence } from './file.js';
+import { type FieldErrors, fieldErrorsOf, formBody, formVersion, text } from './forms.js';
+import { renderQueuePage } from './queue.js';
 
 type Params = { Params: { id: string } };
 const VERDICTS: ReadonlyArray<Verdict['status']> = ['pass', 'fail', 'not-applicable'];
 const COMMENT_MAX = 5000;
 
 export function registerAssessorPages(app: FastifyInstance, ctx: Context) {
-  app.get('/console/assessor', async (request, reply) => {
-    const actor = pageActor(request, 'assessor');
-    const q = query(request);
-    const errors: FieldErrors = {};
-    if (q.state && !isApplicationState(q.state)) errors.state = 'review.error.stateUnknown';
-    const state = isApplicationState(q.state) ? q.state : undefined;
-    const page = pageNumber(q);
-    const queue = await reviewQueue(ctx, actor, { state, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    return renderReview(
-      ctx,
-      request,
-      reply,
-      'console/review/queue',
-      {
-        title: 'review.queue.title',
-        nav: 'console',
-        breadcrumb: [{ key: 'common.nav.console', href: '/console' }, { key: 'review.queue.title' }],
-        role: 'assessor',
-        action: '/console/assessor',
-        queue,
-        state: state ?? '',
-        pageNo: page,
-        errors,
-        reviewNotice: reviewNotice(request, NOTICES),
-      },
-      Object.keys(errors).length ? 400 : 200,
-    );
-  });
+  app.get('/console/assessor', async (request, reply) =>
+    renderQueuePage(ctx, request, reply, pageActor(request, 'assessor'), {
+      title: 'review.queue.title',
+      breadcrumb: [{ key: 'common.nav.console', href: '/console' }, { key: 'review.queue.title' }],
+      role: 'assessor',
+      action: '/console/assessor',
+    }),
+  );
 
   app.get<Params>('/console/assessor/applications/:id', async (request, reply) => {
     const actor = pageActor(request, 'assessor');

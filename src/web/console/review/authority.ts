@@ -7,20 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import { assignAssessor, decide } from '../../../workflow/applications.js';
 import type { Context } from '../../../workflow/context.js';
 import { WorkflowError } from '../../../workflow/errors.js';
-import { deskCounts, reviewQueue } from '../../../workflow/review-desk.js';
+import { deskCounts } from '../../../workflow/review-desk.js';
 import { pageActor } from '../../session.js';
-import { isApplicationState, NOTICES, renderFile, sendEvidence } from './file.js';
-import {
-  type FieldErrors,
-  fieldErrorsOf,
-  formBody,
-  formVersion,
-  PAGE_SIZE,
-  pageNumber,
-  query,
-  reviewNotice,
-  text,
-} from './forms.js';
+import { NOTICES, renderFile, sendEvidence } from './file.js';
+import { type FieldErrors, fieldErrorsOf, formBody, formVersion, reviewNotice, text } from './forms.js';
+import { renderQueuePage } from './queue.js';
 import { renderReview } from './view.js';
 
 type Params = { Params: { id: string } };
@@ -40,39 +31,19 @@ export function registerAuthorityPages(app: FastifyInstance, ctx: Context) {
     });
   });
 
-  app.get('/console/authority/applications', async (request, reply) => {
-    const actor = pageActor(request, 'authority');
-    const q = query(request);
-    const errors: FieldErrors = {};
-    if (q.state && !isApplicationState(q.state)) errors.state = 'review.error.stateUnknown';
-    const state = isApplicationState(q.state) ? q.state : undefined;
-    const page = pageNumber(q);
-    const queue = await reviewQueue(ctx, actor, { state, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    return renderReview(
-      ctx,
-      request,
-      reply,
-      'console/review/queue',
-      {
-        title: 'review.applications.title',
-        nav: 'console',
-        breadcrumb: [
-          { key: 'common.nav.console', href: '/console' },
-          { key: 'review.authority.title', href: '/console/authority' },
-          { key: 'review.applications.title' },
-        ],
-        role: 'authority',
-        section: 'applications',
-        action: '/console/authority/applications',
-        queue,
-        state: state ?? '',
-        pageNo: page,
-        errors,
-        reviewNotice: reviewNotice(request, NOTICES),
-      },
-      Object.keys(errors).length ? 400 : 200,
-    );
-  });
+  app.get('/console/authority/applications', async (request, reply) =>
+    renderQueuePage(ctx, request, reply, pageActor(request, 'authority'), {
+      title: 'review.applications.title',
+      breadcrumb: [
+        { key: 'common.nav.console', href: '/console' },
+        { key: 'review.authority.title', href: '/console/authority' },
+        { key: 'review.applications.title' },
+      ],
+      role: 'authority',
+      section: 'applications',
+      action: '/console/authority/applications',
+    }),
+  );
 
   app.get<Params>('/console/authority/applications/:id', async (request, reply) => {
     const actor = pageActor(request, 'authority');
